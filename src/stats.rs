@@ -1,0 +1,834 @@
+//! Exact, mergeable, fixed-memory statistics for simulation outputs.
+//!
+//! # Why integers
+//!
+//! Trials run in parallel and in shards on different machines, and the merged
+//! result must be byte-identical however the trials were split. Floating-point
+//! addition is not associative, so every quantity that is *accumulated* is an
+//! integer: observations are `u64` (microseconds, or counts of writes), and the
+//! sum and sum of squares are kept in `u128`. Integer addition is associative
+//! and commutative, so [`Accumulator::merge`] gives the same state in any order.
+//! Floats appear only when a result is *read* (mean, interval, quantile). The
+//! variance numerator `n·Σx² − (Σx)²` is formed exactly in 256-bit arithmetic
+//! before the single conversion to `f64`, so there is no cancellation error.
+//!
+//! Overflow panics rather than wrapping: `u128` holds the sum of squares of
+//! about 3·10¹² observations of 10¹³ µs (≈ 116 days), far beyond any run.
+//!
+//! # The quantile sketch
+//!
+//! Percentiles come from a log-bucketed histogram in the spirit of DDSketch,
+//! so memory depends on the range of the values, not on how many there are.
+//!
+//! * Values below [`EXACT_BELOW`] (1024), zero included, have a bucket each,
+//!   so small counts (e.g. 3 lost writes) and their quantiles are exact.
+//! * From 1024 upwards the buckets are integer ranges `[lo, hi]` with
+//!   `hi = ⌊lo · 201/199⌋` and the next bucket starting at `hi + 1`. With
+//!   α = 1/200 this is the largest `hi` such that `(hi − lo)/(hi + lo) ≤ α`.
+//!   The boundaries are computed with integers only, so every machine buckets
+//!   every value identically.
+//! * A bucket is reported by `2·lo·hi/(lo + hi)`, whose relative distance to
+//!   any value in `[lo, hi]` is at most `(hi − lo)/(hi + lo) ≤ α`.
+//!
+//! **Error bound:** for any `q`, [`Accumulator::quantile`] returns a value `v̂`
+//! with `|v̂ − v| ≤ 0.005 · v`, where `v` is the true sample value at the
+//! nearest rank `⌈q·n⌉`; it is exact when `v < 1024`, and the minimum and
+//! maximum are always exact. The worst case is 3320 buckets for values in
+//! `0..=10¹³` and 4763 for the whole `u64` range, however many values are pushed.
+//!
+//! Buckets live in a `BTreeMap` keyed by the bucket's lower bound, so iteration
+//! and serialization order are deterministic and shard files describe
+//! themselves. Float results that go through `statrs` (Student's t, normal and
+//! beta quantiles) use the platform's `libm`; the merged state is always exact.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{Beta, Continuous, ContinuousCDF, Normal, StudentsT};
+
+/// Relative accuracy α of [`Accumulator::quantile`] for values ≥ [`EXACT_BELOW`].
+pub const RELATIVE_ACCURACY: f64 = 0.005;
+
+/// Values below this are stored exactly, one bucket per value.
+pub const EXACT_BELOW: u64 = 1024;
+
+/// Bucket growth ratio `(1 + α)/(1 − α)` with α = 1/200, as an exact fraction.
+const GROWTH_NUM: u128 = 201;
+const GROWTH_DEN: u128 = 199;
+
+/// Lower bounds of the logarithmic buckets, starting at [`EXACT_BELOW`].
+fn log_bucket_lower_bounds() -> &'static [u64] {
+    static TABLE: OnceLock<Vec<u64>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut bounds = Vec::new();
+        let mut lo = u128::from(EXACT_BELOW);
+        while lo <= u128::from(u64::MAX) {
+            bounds.push(lo as u64);
+            lo = lo * GROWTH_NUM / GROWTH_DEN + 1;
+        }
+        bounds
+    })
+}
+
+/// The inclusive range `[lo, hi]` of the bucket holding `value`.
+fn bucket_of(value: u64) -> (u64, u64) {
+    if value < EXACT_BELOW {
+        return (value, value);
+    }
+    let bounds = log_bucket_lower_bounds();
+    let i = bounds.partition_point(|&b| b <= value) - 1;
+    let hi = bounds.get(i + 1).map_or(u64::MAX, |next| next - 1);
+    (bounds[i], hi)
+}
+
+/// The value reported for bucket `[lo, hi]`: within α of all its members.
+fn representative(lo: u64, hi: u64) -> f64 {
+    if lo == hi {
+        return lo as f64;
+    }
+    let (lo, hi) = (lo as f64, hi as f64);
+    2.0 * lo * hi / (lo + hi)
+}
+
+/// Nearest rank `⌈q·n⌉` clamped to `1..=n`; a product within 1e-9 (relative)
+/// of an integer counts as that integer, so `0.07 · 100` is rank 7, not 8.
+fn nearest_rank(q: f64, n: u64) -> u64 {
+    let x = q * n as f64;
+    let r = x.round();
+    let rank = if (x - r).abs() <= 1e-9 * x.max(1.0) {
+        r
+    } else {
+        x.ceil()
+    };
+    (rank as u64).clamp(1, n)
+}
+
+/// `a · b` as a 256-bit number `(high, low)`.
+fn mul_wide(a: u128, b: u128) -> (u128, u128) {
+    const MASK: u128 = u64::MAX as u128;
+    let (a1, a0) = (a >> 64, a & MASK);
+    let (b1, b0) = (b >> 64, b & MASK);
+    let (p00, p01, p10, p11) = (a0 * b0, a0 * b1, a1 * b0, a1 * b1);
+    let mid = (p00 >> 64) + (p01 & MASK) + (p10 & MASK);
+    let low = (p00 & MASK) | (mid << 64);
+    let high = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+    (high, low)
+}
+
+/// `a − b` for 256-bit numbers with `a ≥ b`, converted to `f64`.
+fn sub_wide_to_f64(a: (u128, u128), b: (u128, u128)) -> f64 {
+    let (low, borrow) = a.1.overflowing_sub(b.1);
+    let high = a.0 - b.0 - u128::from(borrow);
+    const TWO_POW_128: f64 = 340_282_366_920_938_463_463_374_607_431_768_211_456.0;
+    high as f64 * TWO_POW_128 + low as f64
+}
+
+/// Serializes `u128` as a decimal string: JSON numbers cannot carry it safely.
+mod u128_string {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(value: &u128, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(value)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u128, D::Error> {
+        String::deserialize(deserializer)?
+            .parse()
+            .map_err(D::Error::custom)
+    }
+}
+
+/// Exact moments plus a quantile sketch of a stream of `u64` observations.
+///
+/// Merging is exactly associative and commutative, so any split of the
+/// observations into shards, merged in any order, gives an identical value
+/// (and identical JSON). An empty accumulator has `min == max == 0`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Accumulator {
+    count: u64,
+    #[serde(with = "u128_string")]
+    sum: u128,
+    #[serde(with = "u128_string")]
+    sum_sq: u128,
+    min: u64,
+    max: u64,
+    /// Observation counts keyed by the lower bound of their bucket.
+    buckets: BTreeMap<u64, u64>,
+}
+
+impl Accumulator {
+    /// An empty accumulator.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records one observation.
+    ///
+    /// # Panics
+    /// If the count, sum or sum of squares would overflow (see module docs).
+    pub fn push(&mut self, value: u64) {
+        let v = u128::from(value);
+        if self.count == 0 {
+            (self.min, self.max) = (value, value);
+        } else {
+            self.min = self.min.min(value);
+            self.max = self.max.max(value);
+        }
+        self.count = self.count.checked_add(1).expect("count overflow");
+        self.sum = self.sum.checked_add(v).expect("sum overflow");
+        self.sum_sq = self
+            .sum_sq
+            .checked_add(v * v)
+            .expect("sum of squares overflow");
+        *self.buckets.entry(bucket_of(value).0).or_insert(0) += 1;
+    }
+
+    /// Adds all observations of `other` to `self`, exactly.
+    ///
+    /// # Panics
+    /// If the count, sum or sum of squares would overflow.
+    pub fn merge(&mut self, other: &Accumulator) {
+        if other.count == 0 {
+            return;
+        }
+        if self.count == 0 {
+            self.clone_from(other);
+            return;
+        }
+        self.count = self.count.checked_add(other.count).expect("count overflow");
+        self.sum = self.sum.checked_add(other.sum).expect("sum overflow");
+        self.sum_sq = self
+            .sum_sq
+            .checked_add(other.sum_sq)
+            .expect("sum of squares overflow");
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+        for (&lo, &n) in &other.buckets {
+            *self.buckets.entry(lo).or_insert(0) += n;
+        }
+    }
+
+    /// Number of observations.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// True when nothing has been pushed.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Exact sum of all observations.
+    pub fn sum(&self) -> u128 {
+        self.sum
+    }
+
+    /// Smallest observation (0 when empty).
+    pub fn min(&self) -> u64 {
+        self.min
+    }
+
+    /// Largest observation (0 when empty).
+    pub fn max(&self) -> u64 {
+        self.max
+    }
+
+    /// Arithmetic mean (0 when empty), from the exact integer sum: the integer
+    /// quotient and the remainder are converted separately to keep precision.
+    pub fn mean(&self) -> f64 {
+        if self.count == 0 {
+            return 0.0;
+        }
+        let n = u128::from(self.count);
+        (self.sum / n) as f64 + (self.sum % n) as f64 / n as f64
+    }
+
+    /// Unbiased sample variance `(n·Σx² − (Σx)²) / (n(n − 1))`; 0 when `n < 2`.
+    /// The numerator is computed exactly in 256 bits.
+    pub fn variance(&self) -> f64 {
+        if self.count < 2 {
+            return 0.0;
+        }
+        let n = u128::from(self.count);
+        let numerator = sub_wide_to_f64(mul_wide(n, self.sum_sq), mul_wide(self.sum, self.sum));
+        let n = self.count as f64;
+        numerator / (n * (n - 1.0))
+    }
+
+    /// Sample standard deviation, `sqrt(variance())`.
+    pub fn std_dev(&self) -> f64 {
+        self.variance().sqrt()
+    }
+
+    /// Nearest-rank quantile: an estimate of the sample value of rank
+    /// `⌈q·n⌉` (at least 1), within [`RELATIVE_ACCURACY`] relative error,
+    /// exact below [`EXACT_BELOW`], clamped to `[min, max]`; `q = 0` gives the
+    /// exact minimum and `q = 1` the exact maximum. Returns 0 when empty.
+    ///
+    /// # Panics
+    /// If `q` is not in `[0, 1]`.
+    pub fn quantile(&self, q: f64) -> f64 {
+        assert!((0.0..=1.0).contains(&q), "quantile {q} is outside [0, 1]");
+        if self.count == 0 {
+            return 0.0;
+        }
+        let rank = nearest_rank(q, self.count);
+        if rank == 1 {
+            return self.min as f64;
+        }
+        if rank == self.count {
+            return self.max as f64;
+        }
+        let mut seen = 0;
+        for (&lo, &n) in &self.buckets {
+            seen += n;
+            if seen >= rank {
+                let (lo, hi) = bucket_of(lo);
+                return representative(lo, hi).clamp(self.min as f64, self.max as f64);
+            }
+        }
+        self.max as f64
+    }
+
+    /// Number of non-empty sketch buckets (the memory footprint).
+    pub fn bucket_count(&self) -> usize {
+        self.buckets.len()
+    }
+
+    /// Mean and its two-sided Student-t confidence interval at `confidence`
+    /// (e.g. 0.99), both multiplied by `scale`:
+    /// `mean ± t_{(1+c)/2, n−1} · s/√n`. The interval is `[mean, mean]` when
+    /// `n < 2`, and its lower end is clamped at 0 because observations are
+    /// non-negative.
+    ///
+    /// # Panics
+    /// If `confidence` is not strictly between 0 and 1.
+    pub fn summary_with_confidence(&self, scale: f64, confidence: f64) -> (f64, [f64; 2]) {
+        assert!(
+            confidence > 0.0 && confidence < 1.0,
+            "confidence {confidence} is outside (0, 1)"
+        );
+        let mean = self.mean();
+        if self.count < 2 {
+            return (mean * scale, [mean * scale; 2]);
+        }
+        let n = self.count as f64;
+        let t = students_t_quantile(0.5 + confidence / 2.0, n - 1.0);
+        let half = t * self.std_dev() / n.sqrt();
+        let interval = [(mean - half).max(0.0) * scale, (mean + half) * scale];
+        (mean * scale, interval)
+    }
+
+    /// Mean with 95% interval, p50/p95/p99 and max, each multiplied by
+    /// `scale` (e.g. `1e-6` to turn microseconds into seconds).
+    pub fn summary(&self, scale: f64) -> Summary {
+        let (mean, ci95) = self.summary_with_confidence(scale, 0.95);
+        Summary {
+            mean,
+            ci95,
+            p50: self.quantile(0.50) * scale,
+            p95: self.quantile(0.95) * scale,
+            p99: self.quantile(0.99) * scale,
+            max: self.max as f64 * scale,
+        }
+    }
+}
+
+impl Extend<u64> for Accumulator {
+    fn extend<I: IntoIterator<Item = u64>>(&mut self, values: I) {
+        values.into_iter().for_each(|v| self.push(v));
+    }
+}
+
+impl FromIterator<u64> for Accumulator {
+    fn from_iter<I: IntoIterator<Item = u64>>(values: I) -> Self {
+        let mut acc = Self::new();
+        acc.extend(values);
+        acc
+    }
+}
+
+/// Scaled headline statistics of an [`Accumulator`].
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Mean.
+    pub mean: f64,
+    /// 95% Student-t interval for the mean, lower end clamped at 0.
+    pub ci95: [f64; 2],
+    /// Median (nearest rank, within 0.5%).
+    pub p50: f64,
+    /// 95th percentile (nearest rank, within 0.5%).
+    pub p95: f64,
+    /// 99th percentile (nearest rank, within 0.5%).
+    pub p99: f64,
+    /// Exact maximum.
+    pub max: f64,
+}
+
+/// Newton steps on `cdf(x) = p` starting from `x`, staying inside `(lo, hi)`.
+/// The inverse CDFs of `statrs` lose accuracy for large shape parameters
+/// (the Student-t one is off in the 2nd digit at 10⁷ degrees of freedom);
+/// its CDFs do not, so a few steps restore full precision.
+fn polish<D>(dist: &D, p: f64, mut x: f64, lo: f64, hi: f64) -> f64
+where
+    D: ContinuousCDF<f64, f64> + Continuous<f64, f64>,
+{
+    for _ in 0..16 {
+        let step = (dist.cdf(x) - p) / dist.pdf(x);
+        if !step.is_finite() || step.abs() <= 1e-15 * x.abs() {
+            break;
+        }
+        let next = x - step;
+        x = if next <= lo {
+            (x + lo) / 2.0
+        } else if next >= hi {
+            (x + hi) / 2.0
+        } else {
+            next
+        };
+    }
+    x
+}
+
+/// Quantile `p > 0.5` of the standard Student-t with `df` degrees of freedom.
+fn students_t_quantile(p: f64, df: f64) -> f64 {
+    let dist = StudentsT::new(0.0, 1.0, df).expect("degrees of freedom are positive");
+    // The t quantile is never below the normal one, so start no lower.
+    let start = dist.inverse_cdf(p).max(Normal::standard().inverse_cdf(p));
+    polish(&dist, p, start, 0.0, f64::INFINITY)
+}
+
+/// Quantile `p` of Beta(a, b), polished.
+fn beta_quantile(a: f64, b: f64, p: f64) -> f64 {
+    let dist = Beta::new(a, b).expect("beta shapes are positive");
+    polish(&dist, p, dist.inverse_cdf(p), 0.0, 1.0)
+}
+
+/// Two-sided standard normal quantile for `confidence`, e.g. 1.96 for 0.95.
+fn z_for(confidence: f64) -> f64 {
+    assert!(
+        confidence > 0.0 && confidence < 1.0,
+        "confidence {confidence} is outside (0, 1)"
+    );
+    Normal::standard().inverse_cdf(0.5 + confidence / 2.0)
+}
+
+/// Wilson score interval for a binomial proportion; `[0, 1]` when
+/// `trials == 0`. The ends are exactly 0 and 1 for 0 and `trials` successes.
+///
+/// # Panics
+/// If `successes > trials` or `confidence` is not in `(0, 1)`.
+pub fn wilson_interval(successes: u64, trials: u64, confidence: f64) -> [f64; 2] {
+    assert!(successes <= trials, "more successes than trials");
+    let z = z_for(confidence);
+    if trials == 0 {
+        return [0.0, 1.0];
+    }
+    let (n, p) = (trials as f64, successes as f64 / trials as f64);
+    let z2 = z * z;
+    let denom = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denom;
+    let half = z / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    let lower = if successes == 0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let upper = if successes == trials {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
+    [lower, upper]
+}
+
+/// Clopper–Pearson ("exact") interval for a binomial proportion, from beta
+/// quantiles; `[0, 1]` when `trials == 0`. With 0 successes it is
+/// `[0, 1 − ((1−c)/2)^(1/n)]`, and symmetrically with `n` successes.
+///
+/// # Panics
+/// If `successes > trials` or `confidence` is not in `(0, 1)`.
+pub fn clopper_pearson(successes: u64, trials: u64, confidence: f64) -> [f64; 2] {
+    assert!(successes <= trials, "more successes than trials");
+    assert!(
+        confidence > 0.0 && confidence < 1.0,
+        "confidence {confidence} is outside (0, 1)"
+    );
+    if trials == 0 {
+        return [0.0, 1.0];
+    }
+    let tail = (1.0 - confidence) / 2.0;
+    let (x, n) = (successes as f64, trials as f64);
+    // The edge cases have closed forms; `-expm1` keeps 1 − tail^(1/n) precise.
+    let lower = match successes {
+        0 => 0.0,
+        s if s == trials => (tail.ln() / n).exp(),
+        _ => beta_quantile(x, n - x + 1.0, tail),
+    };
+    let upper = match successes {
+        s if s == trials => 1.0,
+        0 => -(tail.ln() / n).exp_m1(),
+        _ => beta_quantile(x + 1.0, n - x, 1.0 - tail),
+    };
+    [lower, upper]
+}
+
+/// Cap on [`nines`]: perfect availability is reported as 12 nines.
+pub const MAX_NINES: f64 = 12.0;
+
+/// "Number of nines" `−log10(1 − a)` of an availability `a` in `[0, 1]`
+/// (0.999 → 3). Capped at [`MAX_NINES`] so that `a = 1` (no downtime seen)
+/// stays finite; `a` is clamped to `[0, 1]`. Near 1, `1 − a` loses precision
+/// in `f64`, so prefer [`nines_from_unavailability`] when it is known.
+pub fn nines(availability: f64) -> f64 {
+    nines_from_unavailability(1.0 - availability.clamp(0.0, 1.0))
+}
+
+/// `−log10(u)` for an unavailability `u = 1 − a`, clamped to `[0, 1]` and
+/// capped at [`MAX_NINES`].
+pub fn nines_from_unavailability(unavailability: f64) -> f64 {
+    (-unavailability.clamp(0.0, 1.0).log10()).min(MAX_NINES)
+}
+
+/// Minutes in a year of 365.25 days.
+pub const MINUTES_PER_YEAR: f64 = 365.25 * 24.0 * 60.0;
+
+/// Expected downtime per year of 365.25 days, in minutes, for availability
+/// `a` (clamped to `[0, 1]`): 0.99999 → about 5.26 minutes.
+pub fn downtime_minutes_per_year(availability: f64) -> f64 {
+    (1.0 - availability.clamp(0.0, 1.0)) * MINUTES_PER_YEAR
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use rand::{RngExt, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    fn close(actual: f64, expected: f64, tol: f64) {
+        assert!(
+            (actual - expected).abs() <= tol,
+            "{actual} != {expected} ± {tol}"
+        );
+    }
+
+    /// Exact nearest-rank quantile of a sorted sample.
+    fn exact_quantile(sorted: &[u64], q: f64) -> u64 {
+        sorted[nearest_rank(q, sorted.len() as u64) as usize - 1]
+    }
+
+    const QS: [f64; 14] = [
+        0.0, 0.001, 0.01, 0.07, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 0.9999, 1.0,
+    ];
+
+    #[test]
+    fn mean_variance_and_interval_match_hand_computation() {
+        // Mean 5, Σ(x−5)² = 32, s² = 32/7; t(0.975, 7) = 2.364624.
+        let acc: Accumulator = [2, 4, 4, 4, 5, 5, 7, 9].into_iter().collect();
+        assert_eq!(
+            (acc.count(), acc.sum(), acc.min(), acc.max()),
+            (8, 40, 2, 9)
+        );
+        assert_eq!(acc.mean(), 5.0);
+        close(acc.variance(), 32.0 / 7.0, 1e-12);
+        let half = 2.364624 * (32.0f64 / 7.0).sqrt() / 8.0f64.sqrt();
+        let s = acc.summary(1.0);
+        close(s.ci95[0], 5.0 - half, 1e-5);
+        close(s.ci95[1], 5.0 + half, 1e-5);
+        assert_eq!((s.mean, s.p50, s.max), (5.0, 4.0, 9.0));
+        // 99%: t(0.995, 7) = 3.499483; the lower end is clamped at 0.
+        let (mean, ci99) = acc.summary_with_confidence(1e-3, 0.99);
+        close(mean, 5e-3, 1e-15);
+        close(
+            ci99[1],
+            (5.0 + 3.499483 * (32.0f64 / 7.0).sqrt() / 8.0f64.sqrt()) * 1e-3,
+            1e-8,
+        );
+        let wide: Accumulator = [0, 0, 0, 100].into_iter().collect();
+        assert_eq!(wide.summary_with_confidence(1.0, 0.95).1[0], 0.0);
+    }
+
+    #[test]
+    fn degenerate_sizes() {
+        let empty = Accumulator::new();
+        assert_eq!(empty, Accumulator::default());
+        assert_eq!(
+            (empty.mean(), empty.quantile(0.5), empty.variance()),
+            (0.0, 0.0, 0.0)
+        );
+        let s = empty.summary(1.0);
+        assert_eq!((s.mean, s.ci95, s.max), (0.0, [0.0, 0.0], 0.0));
+        let one: Accumulator = [1_500_000].into_iter().collect();
+        let s = one.summary(1e-6);
+        assert_eq!((s.mean, s.ci95, s.p99, s.max), (1.5, [1.5, 1.5], 1.5, 1.5));
+    }
+
+    #[test]
+    fn variance_is_exact_for_huge_values() {
+        // n·Σx² exceeds u128 here; naive f64 accumulation would give garbage.
+        let base = 1u64 << 63;
+        let acc: Accumulator = [base, base + 2].into_iter().collect();
+        assert_eq!(acc.variance(), 2.0);
+        let acc: Accumulator = (0..3).map(|i| 1_000_000_000_000_000 + i).collect();
+        assert_eq!(acc.variance(), 1.0);
+        assert_eq!(acc.mean(), 1_000_000_000_000_001.0);
+        assert_eq!(mul_wide(u128::MAX, u128::MAX), (u128::MAX - 1, 1));
+        assert_eq!(mul_wide(1 << 127, 4), (2, 0));
+    }
+
+    #[test]
+    fn t_quantiles_are_accurate_for_any_sample_size() {
+        // Reference values from high-precision quadrature of the t density.
+        for (p, df, want) in [
+            (0.975, 7.0, 2.364_624_251_592_785),
+            (0.995, 7.0, 3.499_483_297_350_494),
+            (0.975, 999_999.0, 1.959_966_356_816_479),
+            (0.995, 999_999.0, 2.575_834_220_110_251),
+            (0.975, 1e7, 1.959_964_221_767_205),
+        ] {
+            close(students_t_quantile(p, df), want, 1e-7);
+        }
+        let acc: Accumulator = (0..1_000_000u64).map(|i| i % 2).collect();
+        let (mean, [lo, hi]) = acc.summary_with_confidence(1.0, 0.95);
+        close(mean, 0.5, 1e-12);
+        close(
+            hi - lo,
+            2.0 * 1.959_966_356_816_479 * acc.std_dev() / 1e3,
+            1e-12,
+        );
+    }
+
+    #[test]
+    fn nearest_rank_ignores_float_noise() {
+        assert_eq!(nearest_rank(0.07, 100), 7);
+        assert_eq!(nearest_rank(0.071, 100), 8);
+        assert_eq!(nearest_rank(0.0, 10), 1);
+        assert_eq!(nearest_rank(1.0, 10), 10);
+        assert_eq!(nearest_rank(0.5, 11), 6);
+    }
+
+    #[test]
+    fn bucket_boundaries_respect_the_error_bound() {
+        let bounds = log_bucket_lower_bounds();
+        assert_eq!(bounds[0], EXACT_BELOW);
+        for (i, &lo) in bounds.iter().enumerate() {
+            let hi = bounds.get(i + 1).map_or(u64::MAX, |n| n - 1);
+            assert_eq!(bucket_of(lo), (lo, hi));
+            assert_eq!(bucket_of(hi), (lo, hi));
+            assert!(199 * u128::from(hi) <= 201 * u128::from(lo));
+            let r = representative(lo, hi);
+            for v in [lo, hi] {
+                assert!((r - v as f64).abs() <= RELATIVE_ACCURACY * v as f64 * (1.0 + 1e-12));
+            }
+        }
+    }
+
+    fn check_quantiles(name: &str, values: Vec<u64>) {
+        let acc: Accumulator = values.iter().copied().collect();
+        let mut sorted = values;
+        sorted.sort_unstable();
+        for q in QS {
+            let (est, exact) = (acc.quantile(q), exact_quantile(&sorted, q));
+            let err = (est - exact as f64).abs();
+            assert!(
+                err <= RELATIVE_ACCURACY * exact as f64 * (1.0 + 1e-12),
+                "{name}: q={q} estimate {est} vs exact {exact}"
+            );
+            if exact < EXACT_BELOW {
+                assert_eq!(est, exact as f64, "{name}: q={q} should be exact");
+            }
+        }
+    }
+
+    #[test]
+    fn quantiles_within_relative_accuracy() {
+        let mut rng = ChaCha8Rng::seed_from_u64(0x5eed);
+        let n = 50_000;
+        let uniform = (0..n).map(|_| rng.random_range(0..1_000_000_000)).collect();
+        check_quantiles("uniform", uniform);
+        let log_uniform = (0..n)
+            .map(|_| 10f64.powf(rng.random_range(0.0..13.0)) as u64)
+            .collect();
+        check_quantiles("log-uniform", log_uniform);
+        let exponential = (0..n)
+            .map(|_| (-3.6e9 * (1.0 - rng.random::<f64>()).ln()) as u64)
+            .collect();
+        check_quantiles("exponential", exponential);
+        let mostly_zero = (0..n)
+            .map(|_| match rng.random_bool(0.7) {
+                true => 0,
+                false => (1e5 / (1.0 - rng.random::<f64>()).powf(1.0 / 1.5)) as u64,
+            })
+            .collect();
+        check_quantiles("zero-inflated pareto", mostly_zero);
+        let small_counts = (0..n)
+            .map(|_| rng.random_range(0..40u64).pow(2) % 1500)
+            .collect();
+        check_quantiles("small counts", small_counts);
+    }
+
+    fn shards_equal_single(values: &[u64], cuts: &[usize], order_seed: u64) {
+        let single: Accumulator = values.iter().copied().collect();
+        let mut bounds: Vec<usize> = cuts.iter().map(|c| c % (values.len() + 1)).collect();
+        bounds.extend([0, values.len()]);
+        bounds.sort_unstable();
+        let mut shards: Vec<Accumulator> = bounds
+            .windows(2)
+            .map(|w| values[w[0]..w[1]].iter().copied().collect())
+            .collect();
+        let mut rng = ChaCha8Rng::seed_from_u64(order_seed);
+        for i in (1..shards.len()).rev() {
+            shards.swap(i, rng.random_range(0..=i));
+        }
+        let forward = shards.iter().fold(Accumulator::new(), |mut a, s| {
+            a.merge(s);
+            a
+        });
+        // Pairwise tree merge, back to front.
+        let mut level = shards;
+        while level.len() > 1 {
+            level = level
+                .rchunks(2)
+                .map(|pair| {
+                    let mut a = pair[0].clone();
+                    pair[1..].iter().for_each(|b| a.merge(b));
+                    a
+                })
+                .collect();
+        }
+        let tree = level.pop().unwrap_or_default();
+        let json = serde_json::to_string(&single).unwrap();
+        for merged in [forward, tree] {
+            assert_eq!(merged, single);
+            assert_eq!(serde_json::to_string(&merged).unwrap(), json);
+        }
+        assert_eq!(serde_json::from_str::<Accumulator>(&json).unwrap(), single);
+    }
+
+    #[test]
+    fn merge_of_shards_equals_single_accumulator() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let values: Vec<u64> = (0..20_000)
+            .map(|_| match rng.random_range(0..4) {
+                0 => 0,
+                1 => rng.random_range(0..1024),
+                _ => rng.random_range(0..10_000_000_000_000),
+            })
+            .collect();
+        for (seed, cuts) in [
+            (1, vec![]),
+            (2, vec![10_000]),
+            (3, vec![1, 2, 3, 19_999]),
+            (4, vec![5_000, 5_000, 777, 12_345]),
+        ] {
+            shards_equal_single(&values, &cuts, seed);
+        }
+    }
+
+    #[test]
+    fn json_is_stable() {
+        let acc: Accumulator = [0, 3, 3, 1500, u64::MAX].into_iter().collect();
+        let json = serde_json::to_string(&acc).unwrap();
+        assert_eq!(
+            json,
+            r#"{"count":5,"sum":"18446744073709553121","sum_sq":"340282366920938463426481119284351358243","min":0,"max":18446744073709551615,"buckets":{"0":1,"3":2,"1489":1,"18398297615941322683":1}}"#
+        );
+        assert_eq!(serde_json::from_str::<Accumulator>(&json).unwrap(), acc);
+    }
+
+    #[test]
+    fn bucket_count_is_bounded() {
+        // Worst case: every bucket from 0 to 10^13 holds a value.
+        let mut acc: Accumulator = (0..EXACT_BELOW).collect();
+        let bounds = log_bucket_lower_bounds();
+        acc.extend(
+            bounds
+                .iter()
+                .copied()
+                .take_while(|&b| b <= 10_000_000_000_000),
+        );
+        acc.push(10_000_000_000_000);
+        assert_eq!(acc.bucket_count(), 3320);
+        // A million values spread over the same range never add buckets.
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let before = acc.bucket_count();
+        acc.extend((0..1_000_000).map(|_| rng.random_range(0..=10_000_000_000_000)));
+        assert_eq!(acc.bucket_count(), before);
+        assert!(bounds.len() + EXACT_BELOW as usize <= 4763);
+    }
+
+    #[test]
+    fn wilson_matches_published_values() {
+        let [lo, hi] = wilson_interval(0, 10, 0.95);
+        assert_eq!(lo, 0.0);
+        close(hi, 0.2775, 1e-4);
+        let [lo, hi] = wilson_interval(5, 10, 0.95);
+        close(lo, 0.2366, 1e-4);
+        close(hi, 0.7634, 1e-4);
+        let [lo, hi] = wilson_interval(10, 10, 0.95);
+        close(lo, 0.7225, 1e-4);
+        assert_eq!(hi, 1.0);
+        assert_eq!(wilson_interval(0, 0, 0.95), [0.0, 1.0]);
+    }
+
+    #[test]
+    fn clopper_pearson_matches_published_values() {
+        let [lo, hi] = clopper_pearson(0, 10, 0.95);
+        assert_eq!(lo, 0.0);
+        close(hi, 1.0 - 0.025f64.powf(0.1), 1e-9);
+        close(hi, 0.3085, 1e-4);
+        let [lo, hi] = clopper_pearson(5, 10, 0.95);
+        close(lo, 0.1871, 1e-4);
+        close(hi, 0.8129, 1e-4);
+        let [lo, hi] = clopper_pearson(10, 10, 0.99);
+        close(lo, 0.005f64.powf(0.1), 1e-9);
+        assert_eq!(hi, 1.0);
+        // Large n, where unpolished beta quantiles are off in the 4th digit;
+        // references from exact binomial tail sums at 30 digits.
+        let [lo, hi] = clopper_pearson(0, 1_000_000, 0.95);
+        assert_eq!(lo, 0.0);
+        close(hi, 3.688_872_650_206_489e-6, 1e-15);
+        let [lo, hi] = clopper_pearson(5, 1_000_000, 0.95);
+        close(lo, 1.623_488_319_241_17e-6, 1e-15);
+        close(hi, 1.166_829_317_520_882e-5, 1e-14);
+        assert_eq!(clopper_pearson(0, 0, 0.95), [0.0, 1.0]);
+    }
+
+    #[test]
+    fn availability_helpers() {
+        close(nines(0.999), 3.0, 1e-9);
+        close(nines(0.99999), 5.0, 1e-6);
+        assert_eq!(nines(1.0), MAX_NINES);
+        assert_eq!(nines(0.0), 0.0);
+        close(nines_from_unavailability(1e-7), 7.0, 1e-12);
+        close(downtime_minutes_per_year(0.99999), 5.2596, 1e-9);
+        close(downtime_minutes_per_year(0.999), 525.96, 1e-9);
+        assert_eq!(downtime_minutes_per_year(1.0), 0.0);
+    }
+
+    proptest! {
+        #[test]
+        fn merge_is_order_independent(
+            values in prop::collection::vec(
+                prop_oneof![Just(0u64), 0u64..1024, 0u64..1 << 54],
+                0..200,
+            ),
+            cuts in prop::collection::vec(any::<usize>(), 0..6),
+            seed in any::<u64>(),
+        ) {
+            shards_equal_single(&values, &cuts, seed);
+        }
+
+        #[test]
+        fn quantile_lies_within_min_and_max(
+            values in prop::collection::vec(prop_oneof![0u64..2048, 0u64..1 << 57], 1..200),
+            q in 0.0f64..=1.0,
+        ) {
+            let acc: Accumulator = values.iter().copied().collect();
+            let est = acc.quantile(q);
+            prop_assert!(est >= acc.min() as f64 && est <= acc.max() as f64);
+        }
+    }
+}
