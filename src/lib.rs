@@ -1,4 +1,15 @@
 //! failsim: a deterministic discrete-event simulator of the failures that hit
 //! a web application's data tier.
 
+pub mod app;
+pub mod cli;
+pub mod dist;
+pub mod library;
+pub mod montecarlo;
+pub mod output;
+pub mod results;
+pub mod scenario;
+pub mod sim;
 pub mod stats;
+pub mod strategy;
+pub mod units;

@@ -1,0 +1,608 @@
+//! Wiring: command-line arguments in, files and terminal out. The only
+//! module that touches standard output, standard error and the file system
+//! on the user's behalf.
+
+use crate::cli::{Cli, Command, Common, CompareArgs, MergeArgs, RunArgs, SweepArgs, ValidateArgs};
+use crate::library;
+use crate::montecarlo::{self, Arm, StrategyPartial};
+use crate::output::{self, OutputError};
+use crate::results::{self, RunResults};
+use crate::scenario::{self, Format, RawScenario, Scenario, ScenarioError, validate::TRIALS_MAX};
+use crate::strategy;
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::{Deserialize, Serialize};
+use std::io::IsTerminal;
+use std::path::Path;
+
+/// A mistake in the user's input (exit status 2).
+#[derive(Debug)]
+pub struct UserError(pub String);
+
+impl std::fmt::Display for UserError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UserError {}
+
+fn user(msg: impl Into<String>) -> anyhow::Error {
+    UserError(msg.into()).into()
+}
+
+/// Whether an error is the user's to fix (exit 2) rather than ours (exit 1).
+pub fn is_user_error(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.is::<UserError>()
+            || c.is::<ScenarioError>()
+            || c.is::<OutputError>()
+            || c.is::<strategy::StrategyError>()
+    })
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run(a) => cmd_run(a),
+        Command::Compare(a) => cmd_compare(a),
+        Command::Sweep(a) => cmd_sweep(a),
+        Command::Merge(a) => cmd_merge(a),
+        Command::Validate(a) => cmd_validate(a),
+    }
+}
+
+/// A scenario as loaded: the file text (for error locations and `--set`),
+/// its raw and validated forms.
+pub struct Loaded {
+    pub label: String,
+    pub text: String,
+    pub format: Format,
+    pub raw: RawScenario,
+    pub scenario: Scenario,
+}
+
+/// Loads a scenario named on the command line: a file path, or the name of
+/// a built-in scenario; `None` is the built-in default.
+pub fn load(arg: Option<&str>) -> Result<Loaded, ScenarioError> {
+    let name = arg.unwrap_or(library::DEFAULT);
+    let path = Path::new(name);
+    let (text, format, label) =
+        if path.exists() || Format::from_path(path).is_some() || name.contains('/') {
+            let (t, f) = scenario::read_file(path)?;
+            (t, f, path.display().to_string())
+        } else if let Some(t) = library::builtin(name) {
+            (
+                t.to_string(),
+                Format::Toml,
+                format!("scenarios/{name}.toml (built in)"),
+            )
+        } else {
+            let names: Vec<&str> = library::BUILTIN.iter().map(|(n, _)| *n).collect();
+            return Err(ScenarioError::whole_file(
+                name,
+                format!(
+                    "no such file, and no built-in scenario of that name (built in: {})",
+                    names.join(", ")
+                ),
+            ));
+        };
+    let raw = scenario::parse_raw(&text, &label, format)?;
+    let scenario = scenario::check(&raw, &text, &label, format)?;
+    Ok(Loaded {
+        label,
+        text,
+        format,
+        raw,
+        scenario,
+    })
+}
+
+fn apply_common(sc: &mut Scenario, c: &Common) -> Result<()> {
+    if let Some(s) = c.seed {
+        sc.seed = s;
+    }
+    if let Some(t) = c.trials {
+        if t == 0 {
+            return Err(user("--trials must be at least 1"));
+        }
+        if t > TRIALS_MAX {
+            return Err(user(format!(
+                "--trials {t} is more than one run accepts ({TRIALS_MAX}); split it with --shard I/N and combine with `failsim merge`"
+            )));
+        }
+        sc.trials = t;
+    }
+    if let Some(n) = c.threads {
+        if n == 0 {
+            return Err(user("--threads must be at least 1"));
+        }
+        // Ignore the error of a second initialization (tests call run twice).
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
+    if let Some(p) = &c.json {
+        output::check_writable(p)?;
+    }
+    Ok(())
+}
+
+/// Shard `I/N`: the trial range this process runs, 0 <= I < N.
+fn shard_range(
+    spec: Option<&str>,
+    trials: u64,
+) -> Result<(std::ops::Range<u64>, Option<(u64, u64)>)> {
+    let Some(spec) = spec else {
+        return Ok((0..trials, None));
+    };
+    let bad = || {
+        user(format!(
+            "--shard `{spec}`: write I/N with 0 <= I < N, e.g. --shard 0/8 for the first of eight shards"
+        ))
+    };
+    let (i, n) = spec.split_once('/').ok_or_else(bad)?;
+    let (i, n): (u64, u64) = (
+        i.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if n == 0 || i >= n {
+        return Err(bad());
+    }
+    if n > trials {
+        return Err(user(format!(
+            "--shard {spec}: more shards than trials ({trials})"
+        )));
+    }
+    let start = trials * i / n;
+    let end = trials * (i + 1) / n;
+    Ok((start..end, Some((i, n))))
+}
+
+fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    pb.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} trials ({per_sec}, ETA {eta})",
+        )
+        .expect("valid template"),
+    );
+    pb
+}
+
+/// Partial results of one shard, to be merged.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Partial {
+    pub kind: String,
+    pub version: String,
+    pub scenario_digest: String,
+    pub shard: (u64, u64),
+    pub trial_range: (u64, u64),
+    /// The results header, with `strategies` empty.
+    pub header: RunResults,
+    pub horizon_us: u64,
+    pub policy_scenario: Option<String>,
+    pub partials: Vec<StrategyPartial>,
+}
+
+const PARTIAL_KIND: &str = "failsim-partial-results";
+
+/// Simulates every arm and writes what was asked for.
+fn simulate(
+    loaded: &Loaded,
+    arms: &[Arm],
+    common: &Common,
+    table: fn(&RunResults) -> String,
+) -> Result<Option<RunResults>> {
+    let sc = &loaded.scenario;
+    let (range, shard) = shard_range(common.shard.as_deref(), sc.trials)?;
+    let pb = progress_bar(
+        (range.end - range.start) * arms.len() as u64 / arms.len().max(1) as u64,
+        common.quiet,
+    );
+    let partials = montecarlo::run(arms, sc.seed, range.clone(), &|n| pb.inc(n));
+    pb.finish_and_clear();
+    if let Some(shard) = shard {
+        let mut header = results::build(sc, sc.seed, sc.trials, &[]);
+        header.strategies.clear();
+        let part = Partial {
+            kind: PARTIAL_KIND.into(),
+            version: results::VERSION.into(),
+            scenario_digest: digest(&loaded.text, arms),
+            shard,
+            trial_range: (range.start, range.end),
+            header,
+            horizon_us: sc.horizon,
+            policy_scenario: None,
+            partials,
+        };
+        let path = common
+            .json
+            .clone()
+            .ok_or_else(|| user("--shard writes partial results: give --json PATH for them"))?;
+        output::write_atomic(&path, &output::to_json(&part))?;
+        if !common.quiet {
+            eprintln!(
+                "shard {}/{}: trials {}..{} written to {}; combine all shards with `failsim merge`",
+                shard.0,
+                shard.1,
+                range.start,
+                range.end,
+                path.display()
+            );
+        }
+        return Ok(None);
+    }
+    let r = results::build(sc, sc.seed, sc.trials, &partials);
+    if let Some(path) = &common.json {
+        output::write_atomic(path, &output::to_json(&r))?;
+    }
+    let json_on_stdout = common.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    if !common.quiet && !json_on_stdout {
+        print!("{}", table(&r));
+    }
+    Ok(Some(r))
+}
+
+/// A fingerprint of what a shard ran, so shards of different runs are not merged.
+fn digest(text: &str, arms: &[Arm]) -> String {
+    let mut h = crate::sim::rng::fnv1a(text);
+    for a in arms {
+        h = crate::sim::rng::mix64(h ^ crate::sim::rng::fnv1a(&a.name));
+    }
+    format!("{h:016x}")
+}
+
+fn cmd_run(a: RunArgs) -> Result<()> {
+    let mut loaded = load(a.scenario.as_deref())?;
+    apply_common(&mut loaded.scenario, &a.common)?;
+    let arms = vec![Arm {
+        name: strategy::own_name(&loaded.scenario),
+        scenario: loaded.scenario.clone(),
+    }];
+    simulate(&loaded, &arms, &a.common, output::run_table)?;
+    Ok(())
+}
+
+/// Builds one arm per strategy name.
+pub fn arms_for(sc: &Scenario, names: &[String]) -> Result<Vec<Arm>> {
+    let mut arms = Vec::new();
+    for n in names {
+        let n = n.trim();
+        if arms.iter().any(|a: &Arm| a.name == n) {
+            return Err(user(format!("strategy `{n}` is listed twice")));
+        }
+        arms.push(Arm {
+            name: n.to_string(),
+            scenario: strategy::apply(sc, n)?,
+        });
+    }
+    if arms.is_empty() {
+        return Err(user("--strategies needs at least one strategy"));
+    }
+    Ok(arms)
+}
+
+fn cmd_compare(a: CompareArgs) -> Result<()> {
+    let mut loaded = load(a.scenario.as_deref())?;
+    apply_common(&mut loaded.scenario, &a.common)?;
+    let names: Vec<String> = a.strategies.clone().unwrap_or_else(|| {
+        strategy::DEFAULT_SET
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    });
+    let arms = arms_for(&loaded.scenario, &names)?;
+    if let Some(p) = &a.csv {
+        output::check_writable(p)?;
+    }
+    let r = simulate(&loaded, &arms, &a.common, output::compare_table)?;
+    if let (Some(r), Some(p)) = (r, &a.csv) {
+        output::write_atomic(p, output::csv(&r).as_bytes())?;
+    }
+    Ok(())
+}
+
+fn cmd_merge(a: MergeArgs) -> Result<()> {
+    if let Some(p) = &a.json {
+        output::check_writable(p)?;
+    }
+    let mut parts: Vec<Partial> = Vec::new();
+    for p in &a.parts {
+        let text = std::fs::read_to_string(p)
+            .map_err(|e| user(format!("{}: cannot read: {e}", p.display())))?;
+        let part: Partial = serde_json::from_str(&text).map_err(|e| {
+            user(format!(
+                "{}: not a partial result of `--shard`: {e}",
+                p.display()
+            ))
+        })?;
+        if part.kind != PARTIAL_KIND {
+            return Err(user(format!(
+                "{}: not a partial result of `--shard`",
+                p.display()
+            )));
+        }
+        parts.push(part);
+    }
+    parts.sort_by_key(|p| p.shard.0);
+    let first = &parts[0];
+    let n = first.shard.1;
+    for (k, p) in parts.iter().enumerate() {
+        if p.scenario_digest != first.scenario_digest
+            || p.header.seed != first.header.seed
+            || p.header.trials != first.header.trials
+            || p.version != first.version
+        {
+            return Err(user(format!(
+                "{}: this shard comes from a different run (scenario, strategies, seed, trials or version differ)",
+                a.parts[k].display()
+            )));
+        }
+        if p.shard.1 != n {
+            return Err(user("the shards were cut into different numbers of parts"));
+        }
+    }
+    let indices: Vec<u64> = parts.iter().map(|p| p.shard.0).collect();
+    let expected: Vec<u64> = (0..n).collect();
+    if indices != expected {
+        let missing: Vec<String> = expected
+            .iter()
+            .filter(|i| !indices.contains(i))
+            .map(|i| format!("{i}/{n}"))
+            .collect();
+        return Err(user(if missing.is_empty() {
+            "a shard is given twice".to_string()
+        } else {
+            format!("shards missing: {}", missing.join(", "))
+        }));
+    }
+    let mut total = parts[0].partials.clone();
+    for p in &parts[1..] {
+        for (t, x) in total.iter_mut().zip(&p.partials) {
+            t.merge(x);
+        }
+    }
+    for t in &mut total {
+        t.normalize();
+    }
+    let mut r = parts[0].header.clone();
+    let policy = None;
+    r.strategies = total
+        .iter()
+        .map(|p| results::summarize(p, parts[0].horizon_us, policy))
+        .collect();
+    // Policy targets live in the scenario; shards carry them already applied.
+    if let Some(path) = &a.json {
+        output::write_atomic(path, &output::to_json(&r))?;
+    }
+    if !a.quiet && a.json.as_deref().is_none_or(|p| p.as_os_str() != "-") {
+        let table = if r.strategies.len() == 1 {
+            output::run_table(&r)
+        } else {
+            output::compare_table(&r)
+        };
+        print!("{table}");
+    }
+    Ok(())
+}
+
+fn cmd_validate(a: ValidateArgs) -> Result<()> {
+    let mut failed = 0;
+    for f in &a.files {
+        match scenario::load(f) {
+            Ok(sc) => println!(
+                "{}: ok ({}: {} regions, {} database nodes, {} scheduled events)",
+                f.display(),
+                sc.name,
+                sc.regions.len(),
+                sc.nodes.len(),
+                sc.events.len()
+            ),
+            Err(e) => {
+                eprintln!("{e}");
+                failed += 1;
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(user(format!(
+            "{failed} of {} files are invalid",
+            a.files.len()
+        )));
+    }
+    Ok(())
+}
+
+// ----- sweep ---------------------------------------------------------------
+
+/// One point of a sweep: the settings and the results there.
+#[derive(Debug, Serialize)]
+pub struct SweepPoint {
+    pub settings: std::collections::BTreeMap<String, String>,
+    pub results: RunResults,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SweepResults {
+    pub version: String,
+    pub scenario: String,
+    pub knobs: Vec<String>,
+    pub points: Vec<SweepPoint>,
+}
+
+fn parse_set(s: &str) -> Result<(String, Vec<String>)> {
+    let (path, values) = s.split_once('=').ok_or_else(|| {
+        user(format!(
+            "--set `{s}`: write PATH=V1,V2,... e.g. replication.lag=100ms,1s,10s"
+        ))
+    })?;
+    let values: Vec<String> = values
+        .split(',')
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect();
+    if path.trim().is_empty() || values.is_empty() {
+        return Err(user(format!(
+            "--set `{s}`: needs a field path and at least one value"
+        )));
+    }
+    Ok((path.trim().to_string(), values))
+}
+
+/// The raw scenario with one field set by its dotted path. The value keeps
+/// the JSON type of the field it replaces (a number stays a number); type
+/// and unit errors come back as scenario errors naming the knob.
+fn set_raw(raw: &RawScenario, path: &str, value: &str, label: &str) -> Result<RawScenario> {
+    use crate::scenario::locate::{Step, parse_path};
+    use serde_json::Value;
+    let mut v = serde_json::to_value(raw).context("serializing the scenario")?;
+    let steps = parse_path(path);
+    let Some((last, parents)) = steps.split_last() else {
+        return Err(user(format!("--set {path}: empty field path")));
+    };
+    let mut cur = &mut v;
+    for step in parents {
+        cur = match step {
+            Step::Key(k) => {
+                let obj = cur
+                    .as_object_mut()
+                    .ok_or_else(|| user(format!("--set {path}: `{k}` is not inside a table")))?;
+                let next = obj.entry(k.clone()).or_insert(Value::Null);
+                if next.is_null() {
+                    *next = Value::Object(Default::default());
+                }
+                next
+            }
+            Step::Index(n) => {
+                let arr = cur
+                    .as_array_mut()
+                    .ok_or_else(|| user(format!("--set {path}: not a list before [{n}]")))?;
+                let len = arr.len();
+                arr.get_mut(*n).ok_or_else(|| {
+                    user(format!(
+                        "--set {path}: index {n} is out of range (the list has {len})"
+                    ))
+                })?
+            }
+        };
+    }
+    let number = || {
+        value.parse::<f64>().ok().and_then(|x| {
+            if x.fract() == 0.0 && (0.0..9e15).contains(&x) {
+                Some(Value::from(x as u64))
+            } else {
+                serde_json::Number::from_f64(x).map(Value::Number)
+            }
+        })
+    };
+    match last {
+        Step::Key(k) => {
+            let obj = cur
+                .as_object_mut()
+                .ok_or_else(|| user(format!("--set {path}: `{k}` is not inside a table")))?;
+            let new = match obj.get(k) {
+                Some(Value::String(_)) => Value::String(value.into()),
+                Some(Value::Bool(_)) => Value::Bool(value == "true"),
+                _ => number().unwrap_or_else(|| Value::String(value.into())),
+            };
+            obj.insert(k.clone(), new);
+        }
+        Step::Index(n) => {
+            let arr = cur
+                .as_array_mut()
+                .ok_or_else(|| user(format!("--set {path}: not a list before [{n}]")))?;
+            let len = arr.len();
+            let slot = arr.get_mut(*n).ok_or_else(|| {
+                user(format!(
+                    "--set {path}: index {n} is out of range (the list has {len})"
+                ))
+            })?;
+            *slot = number().unwrap_or_else(|| Value::String(value.into()));
+        }
+    }
+    let text = serde_json::to_string_pretty(&v).context("serializing the scenario")?;
+    Ok(scenario::parse_raw(
+        &text,
+        &format!("{label} with --set {path}={value}"),
+        Format::Json,
+    )?)
+}
+
+fn cmd_sweep(a: SweepArgs) -> Result<()> {
+    let loaded = load(Some(&a.scenario))?;
+    if a.common.shard.is_some() {
+        return Err(user("--shard applies to run and compare, not sweep"));
+    }
+    let knobs: Vec<(String, Vec<String>)> =
+        a.set.iter().map(|s| parse_set(s)).collect::<Result<_>>()?;
+    let points: usize = knobs.iter().map(|k| k.1.len()).product();
+    if points > 10_000 {
+        return Err(user(format!(
+            "the grid has {points} points; at most 10,000 are allowed"
+        )));
+    }
+    let mut probe = loaded.scenario.clone();
+    apply_common(&mut probe, &a.common)?;
+    // Every combination, first knob slowest.
+    let mut combos: Vec<Vec<(String, String)>> = vec![Vec::new()];
+    for (path, values) in &knobs {
+        combos = combos
+            .into_iter()
+            .flat_map(|c| {
+                values.iter().map(move |v| {
+                    let mut c = c.clone();
+                    c.push((path.clone(), v.clone()));
+                    c
+                })
+            })
+            .collect();
+    }
+    let mut out = Vec::new();
+    for combo in &combos {
+        let mut raw = loaded.raw.clone();
+        for (path, value) in combo {
+            raw = set_raw(&raw, path, value, &loaded.label)?;
+        }
+        let label: Vec<String> = combo.iter().map(|(p, v)| format!("{p}={v}")).collect();
+        let file = format!("{} with --set {}", loaded.label, label.join(" "));
+        let text = serde_json::to_string_pretty(&raw).context("serializing the scenario")?;
+        let mut sc = scenario::check(&raw, &text, &file, Format::Json)?;
+        apply_common(&mut sc, &a.common)?;
+        let arms = match &a.strategies {
+            Some(names) => arms_for(&sc, names)?,
+            None => vec![Arm {
+                name: strategy::own_name(&sc),
+                scenario: sc.clone(),
+            }],
+        };
+        let pb = progress_bar(sc.trials, a.common.quiet);
+        let partials = montecarlo::run(&arms, sc.seed, 0..sc.trials, &|n| pb.inc(n));
+        pb.finish_and_clear();
+        out.push(SweepPoint {
+            settings: combo.iter().cloned().collect(),
+            results: results::build(&sc, sc.seed, sc.trials, &partials),
+        });
+    }
+    let r = SweepResults {
+        version: results::VERSION.into(),
+        scenario: loaded.scenario.name.clone(),
+        knobs: knobs.iter().map(|k| k.0.clone()).collect(),
+        points: out,
+    };
+    if let Some(p) = &a.common.json {
+        output::write_atomic(p, &output::to_json(&r))?;
+    }
+    if !a.common.quiet
+        && a.common
+            .json
+            .as_deref()
+            .is_none_or(|p| p.as_os_str() != "-")
+    {
+        print!("{}", output::sweep_table(&r));
+    }
+    Ok(())
+}

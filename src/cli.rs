@@ -1,0 +1,126 @@
+//! The command line: clap definitions only. Nothing here runs a
+//! simulation; [`crate::app`] turns these into work.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Examples:
+  failsim run                              the built-in e-commerce scenario
+  failsim run scenarios/ecommerce.toml --trials 10000 --json results.json
+  failsim compare --strategies none,backup-only,async,sync,async+backup
+  failsim sweep scenarios/ecommerce.toml --set replication.lag=100ms,1s,10s
+  failsim validate scenarios/*.toml
+
+Exit status: 0 success, 1 internal error, 2 invalid input (scenario or arguments).";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "failsim",
+    version,
+    about = "Simulates the failures that hit a web application's data tier, and measures what users lose.",
+    long_about = "failsim simulates crashes, disk losses, zone and region outages, partitions, accidental deletes \
+and bad migrations against a scenario's API servers, databases, replication and backups, and measures \
+lost acknowledged writes (RPO), time down (RTO) and availability.",
+    after_help = AFTER_HELP
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate a scenario as written.
+    Run(RunArgs),
+    /// Simulate the same trials under several strategies, side by side.
+    Compare(CompareArgs),
+    /// Move one or more knobs over values and see how the metrics follow.
+    Sweep(SweepArgs),
+    /// Combine the partial results of `--shard` runs into the whole run.
+    Merge(MergeArgs),
+    /// Check scenario files without simulating.
+    Validate(ValidateArgs),
+}
+
+/// Flags every simulating command shares.
+#[derive(Debug, Args, Clone)]
+pub struct Common {
+    /// Master seed; overrides the scenario's `seed`.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Number of trials (simulated horizons); overrides the scenario's `trials`.
+    #[arg(long)]
+    pub trials: Option<u64>,
+    /// Write the results as JSON to PATH (`-` for standard output).
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Run only share I of N of the trials (e.g. 2/8) and write partial
+    /// results for `failsim merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// No progress bar and no table.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (.toml or .json) or built-in name; default: the built-in e-commerce shop.
+    pub scenario: Option<String>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario file (.toml or .json) or built-in name; default: the built-in e-commerce shop.
+    pub scenario: Option<String>,
+    /// Comma-separated strategies (default: none,backup-only,async,semi-sync,sync,delayed,async+backup).
+    /// Bases: none, backup-only, async, semi-sync, sync, delayed; modifiers: +backup, +pitr, +delayed;
+    /// presets: backup-and-restore, pilot-light, warm-standby, hot-standby, active-active.
+    #[arg(long, value_delimiter = ',')]
+    pub strategies: Option<Vec<String>>,
+    /// Also write one CSV row per strategy and metric to PATH (`-` for standard output).
+    #[arg(long, value_name = "PATH")]
+    pub csv: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file (.toml or .json) or built-in name.
+    pub scenario: String,
+    /// A field path and the values to try, e.g. replication.lag=100ms,1s,10s. Repeat for a grid.
+    #[arg(long = "set", value_name = "PATH=V1,V2,...", required = true)]
+    pub set: Vec<String>,
+    /// Strategies to run at each point (default: the scenario as written).
+    #[arg(long, value_delimiter = ',')]
+    pub strategies: Option<Vec<String>>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Partial result files written by `--shard I/N` runs.
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Write the merged results as JSON to PATH (`-` for standard output).
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+    /// No table.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Scenario files to check.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}

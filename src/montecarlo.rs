@@ -1,0 +1,278 @@
+//! Many trials: run in parallel, summed exactly, summarized once.
+//!
+//! Each trial is independent and seeded from (seed, trial index), so the
+//! set of outcomes does not depend on the number of threads. Outcomes are
+//! folded into mergeable accumulators of integers (see [`crate::stats`]),
+//! so the totals do not depend on the order of folding either: one thread,
+//! two threads, or ten shards merged later all give the same bytes.
+//!
+//! Memory is flat in the number of trials: only accumulators are kept,
+//! never per-trial timelines.
+
+use crate::scenario::{Disruption, FaultKind, Scenario};
+use crate::sim::{Engine, TrialOutcome};
+use crate::stats::Accumulator;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// How many of the worst incidents each kind of disruption keeps, for
+/// policy verdicts.
+pub const WORST_KEPT: usize = 5;
+
+/// Trials per parallel work unit: large enough to amortize scheduling,
+/// small enough to balance two cores.
+const CHUNK: u64 = 64;
+
+/// One incident remembered because it was among the worst.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorstIncident {
+    pub trial: u64,
+    pub at_us: u64,
+    pub cause: FaultKind,
+    pub target: String,
+    pub lost_writes: u64,
+    pub rpo_us: u64,
+    pub rto_us: u64,
+}
+
+/// Incidents of one kind of disruption.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisruptionPartial {
+    pub incidents: u64,
+    pub lost_writes: u64,
+    pub rpo: Accumulator,
+    pub rto: Accumulator,
+    /// The incidents with the largest RPO, then the largest RTO.
+    pub worst_rpo: Vec<WorstIncident>,
+    pub worst_rto: Vec<WorstIncident>,
+}
+
+/// Incidents of one cause.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CausePartial {
+    pub incidents: u64,
+    pub lost_writes: u64,
+    /// Seconds of write-path downtime the cause's incidents started.
+    pub rto_total_us: u64,
+}
+
+/// Everything a strategy's statistics need, mergeable across threads and
+/// shards.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StrategyPartial {
+    pub strategy: String,
+    pub write_latency_added_us: u64,
+    pub trials: u64,
+    pub trials_with_loss: u64,
+    pub incidents: u64,
+    pub writes_acknowledged: u64,
+    pub diverged_writes: u64,
+    pub engine_events: u64,
+    /// Per trial: acknowledged writes lost.
+    pub lost_writes: Accumulator,
+    /// Per trial: microseconds of write downtime.
+    pub downtime: Accumulator,
+    /// Per incident: microseconds of data lost, and to recovery.
+    pub rpo: Accumulator,
+    pub rto: Accumulator,
+    pub by_disruption: BTreeMap<Disruption, DisruptionPartial>,
+    pub by_cause: BTreeMap<FaultKind, CausePartial>,
+}
+
+fn keep_worst(list: &mut Vec<WorstIncident>, key: impl Fn(&WorstIncident) -> u64) {
+    // Largest first; ties by trial and time so the choice is deterministic.
+    list.sort_by(|a, b| {
+        key(b)
+            .cmp(&key(a))
+            .then(a.trial.cmp(&b.trial))
+            .then(a.at_us.cmp(&b.at_us))
+    });
+    list.truncate(WORST_KEPT);
+}
+
+impl StrategyPartial {
+    pub fn new(strategy: &str, write_latency_added_us: u64) -> Self {
+        StrategyPartial {
+            strategy: strategy.to_string(),
+            write_latency_added_us,
+            ..Default::default()
+        }
+    }
+
+    /// Folds one trial in.
+    pub fn add(&mut self, o: &TrialOutcome) {
+        self.trials += 1;
+        self.trials_with_loss += u64::from(o.lost_writes > 0);
+        self.incidents += o.incidents.len() as u64;
+        self.writes_acknowledged = self
+            .writes_acknowledged
+            .saturating_add(o.writes_acknowledged);
+        self.diverged_writes = self.diverged_writes.saturating_add(o.diverged_writes);
+        self.engine_events += o.events;
+        self.lost_writes.push(o.lost_writes);
+        self.downtime.push(o.downtime);
+        for i in &o.incidents {
+            self.rpo.push(i.rpo);
+            self.rto.push(i.rto);
+            let d = self.by_disruption.entry(i.disruption).or_default();
+            d.incidents += 1;
+            d.lost_writes = d.lost_writes.saturating_add(i.lost_writes);
+            d.rpo.push(i.rpo);
+            d.rto.push(i.rto);
+            let w = WorstIncident {
+                trial: o.trial,
+                at_us: i.at,
+                cause: i.cause,
+                target: i.target.clone(),
+                lost_writes: i.lost_writes,
+                rpo_us: i.rpo,
+                rto_us: i.rto,
+            };
+            if i.rpo > 0 {
+                d.worst_rpo.push(w.clone());
+                if d.worst_rpo.len() > 4 * WORST_KEPT {
+                    keep_worst(&mut d.worst_rpo, |w| w.rpo_us);
+                }
+            }
+            if i.rto > 0 {
+                d.worst_rto.push(w);
+                if d.worst_rto.len() > 4 * WORST_KEPT {
+                    keep_worst(&mut d.worst_rto, |w| w.rto_us);
+                }
+            }
+            let c = self.by_cause.entry(i.cause).or_default();
+            c.incidents += 1;
+            c.lost_writes = c.lost_writes.saturating_add(i.lost_writes);
+            c.rto_total_us = c.rto_total_us.saturating_add(i.rto);
+        }
+    }
+
+    /// Finishes the top-K lists (call before serializing or summarizing).
+    pub fn normalize(&mut self) {
+        for d in self.by_disruption.values_mut() {
+            keep_worst(&mut d.worst_rpo, |w| w.rpo_us);
+            keep_worst(&mut d.worst_rto, |w| w.rto_us);
+        }
+    }
+
+    /// Adds another partial of the same strategy.
+    pub fn merge(&mut self, o: &StrategyPartial) {
+        self.trials += o.trials;
+        self.trials_with_loss += o.trials_with_loss;
+        self.incidents += o.incidents;
+        self.writes_acknowledged = self
+            .writes_acknowledged
+            .saturating_add(o.writes_acknowledged);
+        self.diverged_writes = self.diverged_writes.saturating_add(o.diverged_writes);
+        self.engine_events += o.engine_events;
+        self.lost_writes.merge(&o.lost_writes);
+        self.downtime.merge(&o.downtime);
+        self.rpo.merge(&o.rpo);
+        self.rto.merge(&o.rto);
+        for (k, v) in &o.by_disruption {
+            let d = self.by_disruption.entry(*k).or_default();
+            d.incidents += v.incidents;
+            d.lost_writes = d.lost_writes.saturating_add(v.lost_writes);
+            d.rpo.merge(&v.rpo);
+            d.rto.merge(&v.rto);
+            d.worst_rpo.extend(v.worst_rpo.iter().cloned());
+            d.worst_rto.extend(v.worst_rto.iter().cloned());
+        }
+        for (k, v) in &o.by_cause {
+            let c = self.by_cause.entry(*k).or_default();
+            c.incidents += v.incidents;
+            c.lost_writes = c.lost_writes.saturating_add(v.lost_writes);
+            c.rto_total_us = c.rto_total_us.saturating_add(v.rto_total_us);
+        }
+        self.normalize();
+    }
+}
+
+/// A strategy ready to run: its name and transformed scenario.
+#[derive(Clone, Debug)]
+pub struct Arm {
+    pub name: String,
+    pub scenario: Scenario,
+}
+
+/// Runs trials `range` of every arm (the same trial index under every arm:
+/// common random numbers) and returns one partial per arm, in arm order.
+///
+/// `progress` is called with the number of trials just finished; it must
+/// be cheap (it is called from worker threads).
+pub fn run(
+    arms: &[Arm],
+    seed: u64,
+    range: Range<u64>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Vec<StrategyPartial> {
+    let engines: Vec<Engine> = arms.iter().map(|a| Engine::new(&a.scenario)).collect();
+    let empty = || -> Vec<StrategyPartial> {
+        arms.iter()
+            .map(|a| StrategyPartial::new(&a.name, a.scenario.write_latency_added()))
+            .collect()
+    };
+    let chunks: Vec<Range<u64>> = {
+        let mut v = Vec::new();
+        let mut s = range.start;
+        while s < range.end {
+            let e = (s + CHUNK).min(range.end);
+            v.push(s..e);
+            s = e;
+        }
+        v
+    };
+    let parts: Vec<Vec<StrategyPartial>> = chunks
+        .into_par_iter()
+        .map(|chunk| {
+            let mut acc = empty();
+            let n = chunk.end - chunk.start;
+            for trial in chunk {
+                for (a, e) in acc.iter_mut().zip(&engines) {
+                    a.add(&e.run_trial(seed, trial, false));
+                }
+            }
+            for a in &mut acc {
+                a.normalize();
+            }
+            progress(n);
+            acc
+        })
+        .collect();
+    let mut total = empty();
+    for p in &parts {
+        for (t, x) in total.iter_mut().zip(p) {
+            t.merge(x);
+        }
+    }
+    for t in &mut total {
+        t.normalize();
+    }
+    total
+}
+
+/// The trial among `range` with the most to tell: the most lost writes,
+/// then the most downtime, then the most incidents. Runs serially over the
+/// range with no recording, so it costs one pass.
+pub fn most_eventful(arm: &Arm, seed: u64, range: Range<u64>) -> u64 {
+    let e = Engine::new(&arm.scenario);
+    range
+        .into_par_iter()
+        .map(|t| {
+            let o = e.run_trial(seed, t, false);
+            (
+                (
+                    o.lost_writes > 0,
+                    o.downtime > 0,
+                    o.incidents.len(),
+                    std::cmp::Reverse(t),
+                ),
+                t,
+            )
+        })
+        .max_by_key(|x| x.0)
+        .map(|x| x.1)
+        .unwrap_or(0)
+}

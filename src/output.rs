@@ -1,0 +1,399 @@
+//! Writing results: terminal tables, JSON and CSV, and atomic files.
+//!
+//! Files are written to a temporary file beside the target and renamed
+//! into place, so an error or a crash never leaves a truncated file where a
+//! good one was.
+
+use crate::results::{RunResults, StrategyResult};
+use crate::stats::Summary;
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use std::io::Write;
+use std::path::Path;
+
+/// An output path that cannot be written. Always the user's to fix.
+#[derive(Debug)]
+pub struct OutputError {
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+impl std::error::Error for OutputError {}
+
+fn out_err(path: &Path, message: impl Into<String>) -> OutputError {
+    OutputError {
+        path: path.display().to_string(),
+        message: message.into(),
+    }
+}
+
+/// Checks, before any work, that `path` can be written: its folder exists,
+/// is a folder, and accepts a new file; the path itself is not a folder.
+pub fn check_writable(path: &Path) -> Result<(), OutputError> {
+    if path.as_os_str() == "-" {
+        return Ok(());
+    }
+    if path.is_dir() {
+        return Err(out_err(path, "is a directory; give a file name"));
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !parent.exists() {
+        return Err(out_err(
+            path,
+            format!("the folder {} does not exist", parent.display()),
+        ));
+    }
+    if !parent.is_dir() {
+        return Err(out_err(
+            path,
+            format!("{} is not a folder", parent.display()),
+        ));
+    }
+    tempfile::NamedTempFile::new_in(parent)
+        .map(drop)
+        .map_err(|e| out_err(path, format!("cannot write in {}: {e}", parent.display())))
+}
+
+/// Writes `bytes` to `path` atomically, or to standard output for `-`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    if path.as_os_str() == "-" {
+        let mut out = std::io::stdout().lock();
+        return out
+            .write_all(bytes)
+            .and_then(|_| out.flush())
+            .map_err(|e| out_err(path, format!("cannot write to standard output: {e}")));
+    }
+    check_writable(path)?;
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(parent)
+        .map_err(|e| out_err(path, format!("cannot create a file: {e}")))?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| out_err(path, format!("cannot write: {e}")))?;
+    tmp.persist(path)
+        .map_err(|e| out_err(path, format!("cannot move into place: {}", e.error)))?;
+    Ok(())
+}
+
+/// Pretty JSON with a final newline.
+pub fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    let mut v = serde_json::to_vec_pretty(value).expect("results always serialize");
+    v.push(b'\n');
+    v
+}
+
+/// A number for people: `0`, `3.2`, `41`, `8,213`, `1.2e9`.
+pub fn num(x: f64) -> String {
+    if x == 0.0 {
+        return "0".into();
+    }
+    let a = x.abs();
+    if a >= 1e9 {
+        format!("{x:.2e}")
+    } else if a >= 1000.0 {
+        group(x.round() as i64)
+    } else if a >= 100.0 {
+        format!("{x:.0}")
+    } else if a >= 10.0 {
+        format!("{x:.1}")
+    } else if a >= 0.01 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.1e}")
+    }
+}
+
+fn group(v: i64) -> String {
+    let s = v.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < 0 { format!("-{out}") } else { out }
+}
+
+/// A probability as a percentage.
+pub fn pct(p: f64) -> String {
+    let v = p * 100.0;
+    if v == 0.0 {
+        "0%".into()
+    } else if v >= 99.995 && v < 100.0 {
+        format!("{v:.4}%")
+    } else if v >= 10.0 {
+        format!("{v:.1}%")
+    } else if v >= 0.1 {
+        format!("{v:.2}%")
+    } else {
+        format!("{v:.3}%")
+    }
+}
+
+/// Availability with enough digits to tell nines apart.
+pub fn availability(a: f64) -> String {
+    let v = a * 100.0;
+    if v >= 99.9999 {
+        format!("{v:.6}%")
+    } else if v >= 99.99 {
+        format!("{v:.4}%")
+    } else {
+        format!("{v:.3}%")
+    }
+}
+
+fn table() -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    t
+}
+
+fn right(s: String) -> Cell {
+    Cell::new(s).set_alignment(CellAlignment::Right)
+}
+
+fn summary_row(t: &mut Table, label: &str, s: &Summary, f: impl Fn(f64) -> String) {
+    t.add_row(vec![
+        Cell::new(label),
+        right(f(s.mean)),
+        right(format!("{} – {}", f(s.ci95[0]), f(s.ci95[1]))),
+        right(f(s.p50)),
+        right(f(s.p95)),
+        right(f(s.p99)),
+        right(f(s.max)),
+    ]);
+}
+
+/// The table `run` prints: one strategy, every metric.
+pub fn run_table(r: &RunResults) -> String {
+    let s = &r.strategies[0];
+    let mut t = table();
+    t.set_header(vec![
+        "metric",
+        "mean",
+        "95% CI of mean",
+        "p50",
+        "p95",
+        "p99",
+        "max",
+    ]);
+    let noun = &r.write_noun;
+    summary_row(
+        &mut t,
+        &format!("lost {noun}s per trial"),
+        &s.metrics.lost_writes,
+        num,
+    );
+    summary_row(
+        &mut t,
+        "downtime per trial (s)",
+        &s.metrics.downtime_seconds,
+        num,
+    );
+    summary_row(
+        &mut t,
+        "availability per trial",
+        &s.metrics.availability,
+        availability,
+    );
+    summary_row(&mut t, "RPO per incident (s)", &s.metrics.rpo_seconds, num);
+    summary_row(&mut t, "RTO per incident (s)", &s.metrics.rto_seconds, num);
+    let mut out = format!(
+        "{} — {} trials of {}, seed {}, strategy {}\n{t}\n",
+        r.scenario,
+        num(r.trials as f64),
+        crate::units::format_duration(r.horizon_seconds * 1_000_000),
+        r.seed,
+        s.strategy
+    );
+    out.push_str(&headline(s, noun));
+    out
+}
+
+/// Two lines of plain English under a table.
+fn headline(s: &StrategyResult, noun: &str) -> String {
+    let mut out = format!(
+        "data loss in {} of trials (95% CI {} – {}); {} lost {noun}s per year on average\n\
+         availability {} ({:.1} nines), {} min of write downtime per year; {} incidents ({:.1} per trial)\n",
+        pct(s.p_data_loss),
+        pct(s.p_data_loss_ci95[0]),
+        pct(s.p_data_loss_ci95[1]),
+        num(s.lost_writes_per_year),
+        availability(s.metrics.availability.mean),
+        s.availability_nines,
+        num(s.downtime_minutes_per_year),
+        num(s.incidents as f64),
+        s.by_cause
+            .iter()
+            .map(|c| c.incidents_per_trial)
+            .sum::<f64>(),
+    );
+    if s.write_latency_added_ms > 0.0 {
+        out.push_str(&format!(
+            "every write waits {} ms longer for replication\n",
+            num(s.write_latency_added_ms)
+        ));
+    }
+    if let Some(v) = &s.policy {
+        let parts: Vec<String> = v
+            .iter()
+            .map(|v| format!("{} {}", v.disruption.name(), v.verdict))
+            .collect();
+        out.push_str(&format!(
+            "policy (p{}): {}\n",
+            v.first().map(|v| v.percentile).unwrap_or(95.0),
+            parts.join(", ")
+        ));
+    }
+    out
+}
+
+/// The table `compare` prints: strategies side by side.
+pub fn compare_table(r: &RunResults) -> String {
+    let mut t = table();
+    let mut header = vec![Cell::new("metric")];
+    header.extend(r.strategies.iter().map(|s| Cell::new(&s.strategy)));
+    t.set_header(header);
+    let noun = &r.write_noun;
+    let row = |t: &mut Table, label: &str, f: &dyn Fn(&StrategyResult) -> String| {
+        let mut cells = vec![Cell::new(label)];
+        cells.extend(r.strategies.iter().map(|s| right(f(s))));
+        t.add_row(cells);
+    };
+    row(&mut t, "write latency added (ms)", &|s| {
+        num(s.write_latency_added_ms)
+    });
+    row(&mut t, "P(data loss) per trial", &|s| pct(s.p_data_loss));
+    row(&mut t, &format!("lost {noun}s per trial, mean"), &|s| {
+        num(s.metrics.lost_writes.mean)
+    });
+    row(&mut t, &format!("lost {noun}s per trial, p99"), &|s| {
+        num(s.metrics.lost_writes.p99)
+    });
+    row(&mut t, &format!("lost {noun}s per trial, max"), &|s| {
+        num(s.metrics.lost_writes.max)
+    });
+    row(&mut t, "RPO per incident, p99 (s)", &|s| {
+        num(s.metrics.rpo_seconds.p99)
+    });
+    row(&mut t, "RPO per incident, max (s)", &|s| {
+        num(s.metrics.rpo_seconds.max)
+    });
+    row(&mut t, "RTO per incident, p95 (s)", &|s| {
+        num(s.metrics.rto_seconds.p95)
+    });
+    row(&mut t, "RTO per incident, max (s)", &|s| {
+        num(s.metrics.rto_seconds.max)
+    });
+    row(&mut t, "downtime per year (min)", &|s| {
+        num(s.downtime_minutes_per_year)
+    });
+    row(&mut t, "availability (mean)", &|s| {
+        availability(s.metrics.availability.mean)
+    });
+    row(&mut t, "nines", &|s| format!("{:.2}", s.availability_nines));
+    if r.strategies.iter().any(|s| s.policy.is_some()) {
+        row(&mut t, "policy", &|s| match &s.policy {
+            Some(v) => {
+                let breached: Vec<&str> = v
+                    .iter()
+                    .filter(|v| v.verdict == "breached")
+                    .map(|v| v.disruption.name())
+                    .collect();
+                if breached.is_empty() {
+                    "met".into()
+                } else {
+                    format!("breached: {}", breached.join(", "))
+                }
+            }
+            None => "-".into(),
+        });
+    }
+    format!(
+        "{} — {} trials of {}, seed {}; every strategy sees the same failures\n{t}\n",
+        r.scenario,
+        num(r.trials as f64),
+        crate::units::format_duration(r.horizon_seconds * 1_000_000),
+        r.seed,
+    )
+}
+
+/// One CSV row per strategy and metric.
+pub fn csv(r: &RunResults) -> String {
+    let mut out = String::from("strategy,metric,unit,mean,ci95_low,ci95_high,p50,p95,p99,max\n");
+    for s in &r.strategies {
+        let m = &s.metrics;
+        for (name, unit, v) in [
+            ("lost_writes", "writes per trial", &m.lost_writes),
+            ("downtime_seconds", "seconds per trial", &m.downtime_seconds),
+            ("availability", "fraction per trial", &m.availability),
+            ("rpo_seconds", "seconds per incident", &m.rpo_seconds),
+            ("rto_seconds", "seconds per incident", &m.rto_seconds),
+        ] {
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{},{},{},{}\n",
+                s.strategy, name, unit, v.mean, v.ci95[0], v.ci95[1], v.p50, v.p95, v.p99, v.max
+            ));
+        }
+        out.push_str(&format!(
+            "{},p_data_loss,fraction of trials,{},{},{},,,,\n",
+            s.strategy, s.p_data_loss, s.p_data_loss_ci95[0], s.p_data_loss_ci95[1]
+        ));
+        out.push_str(&format!(
+            "{},write_latency_added_ms,milliseconds,{},,,,,,\n",
+            s.strategy, s.write_latency_added_ms
+        ));
+    }
+    out
+}
+
+/// The table `sweep` prints: one row per point and strategy.
+pub fn sweep_table(r: &crate::app::SweepResults) -> String {
+    let mut t = table();
+    let mut header: Vec<Cell> = r.knobs.iter().map(Cell::new).collect();
+    for h in [
+        "strategy",
+        "P(data loss)",
+        "lost writes/yr",
+        "RPO p99 (s)",
+        "RTO p95 (s)",
+        "downtime (min/yr)",
+        "availability",
+        "latency added (ms)",
+    ] {
+        header.push(Cell::new(h));
+    }
+    t.set_header(header);
+    for p in &r.points {
+        for s in &p.results.strategies {
+            let mut row: Vec<Cell> = r
+                .knobs
+                .iter()
+                .map(|k| Cell::new(p.settings.get(k).cloned().unwrap_or_default()))
+                .collect();
+            row.push(Cell::new(&s.strategy));
+            row.push(right(pct(s.p_data_loss)));
+            row.push(right(num(s.lost_writes_per_year)));
+            row.push(right(num(s.metrics.rpo_seconds.p99)));
+            row.push(right(num(s.metrics.rto_seconds.p95)));
+            row.push(right(num(s.downtime_minutes_per_year)));
+            row.push(right(availability(s.metrics.availability.mean)));
+            row.push(right(num(s.write_latency_added_ms)));
+            t.add_row(row);
+        }
+    }
+    format!("{} — sweep of {}\n{t}\n", r.scenario, r.knobs.join(" × "))
+}

@@ -1,0 +1,11 @@
+//! The simulator core: event queue, random streams, backup catalog and the
+//! engine that runs one trial. Pure: no I/O, no terminal, no files.
+
+pub mod backup;
+pub mod engine;
+pub mod outcome;
+pub mod queue;
+pub mod rng;
+
+pub use engine::Engine;
+pub use outcome::{Happening, Incident, Record, TrialOutcome};

@@ -1,0 +1,226 @@
+//! Backups without events: which backup exists at a given moment follows
+//! from the schedule, so the engine computes it only when a restore needs it
+//! (a trial that never restores pays nothing for a nightly backup).
+//!
+//! ```text
+//!  full F0         incr      incr       full F1    incr
+//!   |==========|    |=|       |=|        |=====|    |=|
+//!   ^ position = start time; usable once finished (and copied, elsewhere)
+//!  restore to the newest point = F1 + every incremental after F1, in order
+//! ```
+//!
+//! A backup is good when it ran (a writable primary existed when it was due),
+//! was not silently broken (a scheduled backup-failure window, or the
+//! per-backup corruption probability), its storage survived, and it is
+//! within retention. A corrupt backup is found only by restoring it: its
+//! restore time is spent, then the next older one is tried.
+
+use super::rng::hashed_unit;
+use crate::scenario::{Backups, RegionId, Scenario};
+use crate::units::Micros;
+
+/// What the engine knows that decides whether a backup is usable.
+pub struct BackupWorld<'a> {
+    pub trial_seed: u64,
+    /// Closed intervals during which no writable primary existed (backups due
+    /// then did not run).
+    pub db_down: &'a [(Micros, Micros)],
+    /// Since when the database has been down, if it is now.
+    pub db_down_since: Option<Micros>,
+    /// For each region, the times its storage was destroyed.
+    pub destroyed: &'a [Vec<Micros>],
+    /// Windows in which every backup silently fails (`backup-failure`).
+    pub broken_windows: &'a [(Micros, Micros)],
+}
+
+/// A restore the engine can perform.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RestorePlan {
+    /// The data position restored to: every write acknowledged before it is back.
+    pub position: Micros,
+    /// Time to restore it, including restores of corrupt backups tried first.
+    pub duration: Micros,
+    /// How many corrupt backups were tried before a good one.
+    pub corrupt_tried: u32,
+    /// What it was restored from.
+    pub source: RestoreSource,
+    /// The full backup the chain starts from, and how many incrementals follow.
+    pub full_at: Micros,
+    pub incrementals: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RestoreSource {
+    Backup,
+    PointInTime,
+}
+
+fn secs_to_micros(s: f64) -> Micros {
+    (s * 1e6).round().max(0.0) as Micros
+}
+
+struct Catalog<'a> {
+    sc: &'a Scenario,
+    b: &'a Backups,
+    w: &'a BackupWorld<'a>,
+}
+
+impl Catalog<'_> {
+    fn full_bytes(&self) -> f64 {
+        self.sc.workload.data_size
+    }
+    fn incremental_bytes(&self, every: Micros) -> f64 {
+        self.sc.workload.writes_per_sec * self.sc.workload.write_size * every as f64 / 1e6
+    }
+    fn full_duration(&self) -> Micros {
+        secs_to_micros(self.full_bytes() / self.b.throughput)
+    }
+    fn incremental_duration(&self, every: Micros) -> Micros {
+        secs_to_micros(self.incremental_bytes(every) / self.b.throughput)
+    }
+
+    /// Did a backup due at `at` run?
+    fn ran(&self, at: Micros) -> bool {
+        let down_now = self.w.db_down_since.is_some_and(|s| at >= s);
+        !down_now && !self.w.db_down.iter().any(|&(s, e)| at >= s && at < e)
+    }
+
+    /// Is the backup (taken at `at`, finished at `done`) silently broken?
+    fn broken(&self, label: &str, index: u64, at: Micros) -> bool {
+        self.w
+            .broken_windows
+            .iter()
+            .any(|&(s, e)| at >= s && at < e)
+            || (self.b.corrupt > 0.0
+                && hashed_unit(self.w.trial_seed, label, index) < self.b.corrupt)
+    }
+
+    /// Is a copy of something finished at `done` readable at `now`?
+    fn stored(&self, done: Micros, now: Micros) -> bool {
+        let survives = |region: RegionId, landed: Micros| {
+            landed <= now
+                && !self.w.destroyed[region]
+                    .iter()
+                    .any(|&x| x >= landed && x <= now)
+        };
+        survives(self.b.region, done)
+            || self
+                .b
+                .copy_to
+                .iter()
+                .any(|&r| survives(r, done + self.b.copy_delay))
+    }
+}
+
+/// The newest restorable point at or before `not_after`, as seen at `now`.
+///
+/// Cost: O(fulls in retention x incrementals per full).
+pub fn plan_restore(
+    sc: &Scenario,
+    w: &BackupWorld,
+    now: Micros,
+    not_after: Micros,
+) -> Option<RestorePlan> {
+    let b = sc.backups.as_ref()?;
+    let c = Catalog { sc, b, w };
+    let full_dur = c.full_duration();
+    let full_restore = secs_to_micros(c.full_bytes() / b.restore_throughput);
+    let inc_every = b.incremental_every;
+    let inc_dur = inc_every.map(|e| c.incremental_duration(e)).unwrap_or(0);
+    let inc_restore = inc_every
+        .map(|e| secs_to_micros(c.incremental_bytes(e) / b.restore_throughput))
+        .unwrap_or(0);
+
+    let limit = not_after.min(now);
+    if limit < b.first_at {
+        return None;
+    }
+    // Index of the newest full started at or before `limit`.
+    let mut k = (limit.saturating_sub(b.first_at)) / b.full_every;
+    let mut wasted: Micros = 0;
+    let mut corrupt_tried = 0;
+    loop {
+        let f_at = b.first_at + k * b.full_every;
+        let f_done = f_at + full_dur;
+        let usable = f_at <= limit && f_done <= now && now - f_at <= b.retention;
+        if f_at <= limit && now.saturating_sub(f_at) > b.retention {
+            return None; // older fulls are past retention too
+        }
+        if usable && c.ran(f_at) && c.stored(f_done, now) {
+            if c.broken("backup/full", k, f_at) {
+                wasted += full_restore;
+                corrupt_tried += 1;
+            } else {
+                let mut position = f_at;
+                let mut duration = full_restore;
+                let mut incrementals = 0;
+                if let Some(every) = inc_every {
+                    let next_full = f_at + b.full_every;
+                    let mut j = 1;
+                    loop {
+                        let i_at = f_at + j * every;
+                        if i_at >= next_full || i_at > limit || i_at + inc_dur > now {
+                            break;
+                        }
+                        if !c.ran(i_at) || !c.stored(i_at + inc_dur, now) {
+                            break;
+                        }
+                        duration += inc_restore;
+                        let index = (f_at / every) + j;
+                        if c.broken("backup/incremental", index, i_at) {
+                            corrupt_tried += 1;
+                            break;
+                        }
+                        position = i_at;
+                        incrementals += 1;
+                        j += 1;
+                    }
+                }
+                return Some(RestorePlan {
+                    position,
+                    duration: wasted + duration,
+                    corrupt_tried,
+                    source: RestoreSource::Backup,
+                    full_at: f_at,
+                    incrementals,
+                });
+            }
+        }
+        if k == 0 {
+            return None;
+        }
+        k -= 1;
+    }
+}
+
+/// A point-in-time recovery to exactly `target` (or as close before it as
+/// the log archive reaches), from the newest good backup before it plus
+/// log replay.
+pub fn plan_pitr(
+    sc: &Scenario,
+    w: &BackupWorld,
+    now: Micros,
+    target: Micros,
+) -> Option<RestorePlan> {
+    let b = sc.backups.as_ref()?;
+    let archive = b.log_archive.as_ref()?;
+    let c = Catalog { sc, b, w };
+    // The archive holds every completed segment: up to the last multiple of
+    // the interval, if its storage survived.
+    let archived_to = (now / archive.interval) * archive.interval;
+    let reachable = archived_to.min(target);
+    if !c.stored(reachable, now) {
+        return None;
+    }
+    let base = plan_restore(sc, w, now, reachable)?;
+    let replay_bytes =
+        sc.workload.writes_per_sec * sc.workload.write_size * (reachable - base.position) as f64
+            / 1e6;
+    Some(RestorePlan {
+        position: reachable,
+        duration: base.duration + secs_to_micros(replay_bytes / archive.replay_throughput),
+        source: RestoreSource::PointInTime,
+        ..base
+    })
+}

@@ -1,0 +1,2186 @@
+//! The discrete-event engine: one trial of one scenario.
+//!
+//! ```text
+//!   clients ──▶ load balancer ──▶ API pool (N servers, M needed) ──▶ primary ──▶ replicas
+//!                                                                     │            (sync / semi-sync /
+//!                                                                     │             async / delayed)
+//!                                                                     └──▶ backups, log archive
+//! ```
+//!
+//! State changes only at events (faults, repairs, failovers, restores).
+//! Writes are not events: the data is a log of acknowledged writes, every
+//! copy holds a prefix of it described by one position, and the writes lost
+//! in a window are drawn from the Poisson law of the time the write path was
+//! up inside that window. The cost of a trial therefore grows with the
+//! number of faults and repairs, not with the write rate or the horizon.
+//!
+//! After every event [`Sim::refresh`] recomputes, in one place, what follows
+//! from the state: which replicas receive the log, whether a recovery must
+//! be planned, whether the write path is up.
+
+use super::backup::{BackupWorld, RestorePlan, RestoreSource, plan_pitr, plan_restore};
+use super::outcome::{Happening, Incident, Record, TrialOutcome};
+use super::queue::EventQueue;
+use super::rng::{fnv1a, mix64, trial_seed};
+use crate::dist::Dist;
+use crate::scenario::{
+    FailoverMode, FaultKind, MigrationEffect, NodeId, RegionId, ReplicationMode, Role, Scenario,
+    SyncDown, Target, ZoneId,
+};
+use crate::units::{DAY, HOUR, Micros, human_duration};
+use rand::SeedableRng;
+use rand::distr::Distribution;
+use rand_chacha::ChaCha8Rng;
+use statrs::distribution::Poisson;
+
+/// Stream labels hashed once per scenario, so a trial only mixes integers.
+#[derive(Clone, Debug)]
+struct Labels {
+    api_crash: Vec<u64>,
+    api_restart: Vec<u64>,
+    db_crash: Vec<u64>,
+    db_restart: Vec<u64>,
+    disk: Vec<u64>,
+    disk_replace: Vec<u64>,
+    lag: Vec<u64>,
+    zone: Vec<u64>,
+    zone_duration: Vec<u64>,
+    region: Vec<u64>,
+    region_duration: Vec<u64>,
+    partition: Vec<u64>,
+    partition_duration: Vec<u64>,
+}
+
+/// A scenario made ready to run many trials.
+#[derive(Clone, Debug)]
+pub struct Engine<'a> {
+    sc: &'a Scenario,
+    labels: Labels,
+    region_pairs: Vec<(RegionId, RegionId)>,
+}
+
+impl<'a> Engine<'a> {
+    pub fn new(sc: &'a Scenario) -> Self {
+        let h = |prefix: &str, names: &mut dyn Iterator<Item = String>| -> Vec<u64> {
+            names.map(|n| fnv1a(&format!("{prefix}/{n}"))).collect()
+        };
+        let api_names =
+            || (0..sc.api.as_ref().map_or(0, |a| a.servers.len())).map(|k| format!("api-{k}"));
+        let node_names = || sc.nodes.iter().map(|n| n.name.clone());
+        let zone_names = || sc.zones.iter().map(|z| z.name.clone());
+        let region_names = || sc.regions.iter().map(|r| r.name.clone());
+        let mut region_pairs = Vec::new();
+        for a in 0..sc.regions.len() {
+            for b in a + 1..sc.regions.len() {
+                region_pairs.push((a, b));
+            }
+        }
+        let pair_names = || {
+            region_pairs
+                .iter()
+                .map(|&(a, b)| format!("{}|{}", sc.regions[a].name, sc.regions[b].name))
+                .collect::<Vec<_>>()
+                .into_iter()
+        };
+        let labels = Labels {
+            api_crash: h("api-crash", &mut api_names()),
+            api_restart: h("api-restart", &mut api_names()),
+            db_crash: h("db-crash", &mut node_names()),
+            db_restart: h("db-restart", &mut node_names()),
+            disk: h("disk", &mut node_names()),
+            disk_replace: h("disk-replace", &mut node_names()),
+            lag: h("lag", &mut node_names()),
+            zone: h("zone", &mut zone_names()),
+            zone_duration: h("zone-duration", &mut zone_names()),
+            region: h("region", &mut region_names()),
+            region_duration: h("region-duration", &mut region_names()),
+            partition: h("partition", &mut pair_names()),
+            partition_duration: h("partition-duration", &mut pair_names()),
+        };
+        Engine {
+            sc,
+            labels,
+            region_pairs,
+        }
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        self.sc
+    }
+
+    /// Runs trial `trial` of a run seeded with `seed`. Deterministic: the
+    /// same (scenario, seed, trial) always gives the same outcome.
+    pub fn run_trial(&self, seed: u64, trial: u64, record: bool) -> TrialOutcome {
+        let mut sim = Sim::new(self, trial_seed(seed, trial), record);
+        sim.outcome.trial = trial;
+        sim.start();
+        let horizon = self.sc.horizon;
+        // Bounded: every event is at or after `now`, and the loop stops at
+        // the horizon; repairs always take time, so no event chain is
+        // instantaneous forever. The cap is a guard against model bugs.
+        let cap = 50_000_000u64;
+        while let Some((at, ev)) = sim.queue.pop_before(horizon) {
+            debug_assert!(at >= sim.now, "time went backwards");
+            sim.now = at;
+            sim.outcome.events += 1;
+            sim.handle(ev);
+            sim.refresh();
+            if sim.outcome.events >= cap {
+                break;
+            }
+        }
+        sim.finish()
+    }
+}
+
+/// A per-component random stream, created on first use.
+struct Stream {
+    seed: u64,
+    rng: Option<ChaCha8Rng>,
+}
+
+impl Stream {
+    fn new(trial_seed: u64, label: u64) -> Self {
+        Stream {
+            seed: mix64(trial_seed ^ label),
+            rng: None,
+        }
+    }
+    fn rng(&mut self) -> &mut ChaCha8Rng {
+        let seed = self.seed;
+        self.rng
+            .get_or_insert_with(|| ChaCha8Rng::seed_from_u64(seed))
+    }
+    fn sample(&mut self, d: &Dist) -> Micros {
+        match d {
+            Dist::Fixed(v) => *v,
+            _ => d.sample(self.rng()),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Disk {
+    Ok,
+    Lost,
+    Rebuilding,
+}
+
+struct NodeState {
+    crashed: bool,
+    restart_at: Micros,
+    disk: Disk,
+    /// Bumped whenever the disk changes, to cancel stale repair events.
+    disk_epoch: u32,
+    /// Bumped when the stochastic crash chain restarts, to cancel a stale crash.
+    crash_epoch: u32,
+    /// Bumped at each crash, to cancel a stale restart.
+    restart_epoch: u32,
+    /// A new disk arrived while a failover away from this node was under way.
+    disk_ready: bool,
+    disk_fail_epoch: u32,
+    role: Role,
+    /// How it replicates while a replica; a promoted replica hands its mode
+    /// (and its active/standby role) to the primary it replaces.
+    mode: ReplicationMode,
+    active: bool,
+    /// A deposed primary: its unreplicated tail must be discarded by a resync.
+    stale: bool,
+    connected: bool,
+    /// Position received / applied when it last stopped receiving.
+    frozen_received: Micros,
+    frozen_applied: Micros,
+    /// When this copy was last seeded from another (0: from the start).
+    data_since: Micros,
+    /// Where the node runs now, if moved (restored into another region).
+    relocated: Option<ZoneId>,
+    s_crash: Stream,
+    s_restart: Stream,
+    s_disk: Stream,
+    s_replace: Stream,
+    s_lag: Stream,
+}
+
+struct ApiState {
+    crashed: bool,
+    epoch: u32,
+    s_crash: Stream,
+    s_restart: Stream,
+}
+
+#[derive(Clone, Debug)]
+enum Plan {
+    /// The primary will come back by itself (restart, zone returns).
+    Wait,
+    Failover {
+        to: NodeId,
+        position: Micros,
+    },
+    Restore(RestorePlan),
+    /// No copy survives: start over with an empty database on a new disk.
+    StartEmpty,
+}
+
+struct Recovery {
+    epoch: u64,
+    incident: Option<usize>,
+    failed_at: Micros,
+    plan: Plan,
+}
+
+struct Corruption {
+    at: Micros,
+    share: f64,
+    incident: Option<usize>,
+    what: String,
+}
+
+/// A recovery from logical damage in progress.
+struct LogicalRestore {
+    epoch: u64,
+    corruption: usize,
+    detected_at: Micros,
+    position: Micros,
+    how: String,
+    /// A delayed replica that becomes the primary, if that is the source.
+    promote: Option<NodeId>,
+    corrupt_tried: u32,
+}
+
+struct Split {
+    old: NodeId,
+    position: Micros,
+    promoted_at: Micros,
+    regions: (RegionId, RegionId),
+    incident: Option<usize>,
+}
+
+struct PendingSplit {
+    epoch: u64,
+    candidate: NodeId,
+    fence_at: Option<Micros>,
+    regions: (RegionId, RegionId),
+    incident: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Ev {
+    ApiCrash {
+        server: usize,
+        epoch: u32,
+    },
+    ApiRestart {
+        server: usize,
+    },
+    NodeCrash {
+        node: NodeId,
+        epoch: u32,
+    },
+    NodeRestart {
+        node: NodeId,
+        epoch: u32,
+    },
+    DiskLoss {
+        node: NodeId,
+        epoch: u32,
+    },
+    DiskReplaced {
+        node: NodeId,
+        epoch: u32,
+    },
+    RebuildDone {
+        node: NodeId,
+        epoch: u32,
+    },
+    ZoneDown {
+        zone: ZoneId,
+    },
+    ZoneUp {
+        zone: ZoneId,
+        stochastic: bool,
+    },
+    RegionDown {
+        region: RegionId,
+    },
+    RegionUp {
+        region: RegionId,
+        stochastic: bool,
+    },
+    PartitionStart {
+        pair: usize,
+    },
+    PartitionEnd {
+        a: RegionId,
+        b: RegionId,
+        stochastic: bool,
+    },
+    Delete,
+    Scheduled {
+        index: usize,
+    },
+    MigrationRun {
+        index: usize,
+    },
+    Detect {
+        corruption: usize,
+    },
+    Recover {
+        epoch: u64,
+    },
+    LogicalRestored {
+        epoch: u64,
+    },
+    SplitFence {
+        epoch: u64,
+    },
+    SplitPromote {
+        epoch: u64,
+    },
+    LockEnd,
+    StallEnd,
+}
+
+/// The state of one trial.
+struct Sim<'e, 'a> {
+    e: &'e Engine<'a>,
+    sc: &'a Scenario,
+    trial_seed: u64,
+    now: Micros,
+    queue: EventQueue<(Ev, Option<usize>)>,
+    /// The incident the event being handled belongs to.
+    ctx: Option<usize>,
+    record: bool,
+    outcome: TrialOutcome,
+
+    api: Vec<ApiState>,
+    nodes: Vec<NodeState>,
+    zone_down: Vec<u32>,
+    zone_until: Vec<Micros>,
+    region_down: Vec<u32>,
+    region_until: Vec<Micros>,
+    destroyed: Vec<Vec<Micros>>,
+    /// Active partitions per region pair (index into `Engine::region_pairs`).
+    partitioned: Vec<u32>,
+    broken_windows: Vec<(Micros, Micros)>,
+
+    primary: NodeId,
+    recovery: Option<Recovery>,
+    replan: bool,
+    epoch: u64,
+    fenced: bool,
+    split: Option<Split>,
+    pending_split: Option<PendingSplit>,
+    semi_fallback: bool,
+    sync_degraded: bool,
+    sync_blocked: bool,
+    stall_until: Micros,
+    locks: u32,
+    corruptions: Vec<Corruption>,
+    logical: Option<LogicalRestore>,
+
+    write_up: bool,
+    down_since: Option<Micros>,
+    downs: Vec<(Micros, Micros)>,
+    outage_owner: Option<usize>,
+    db_up: bool,
+    db_down_since: Option<Micros>,
+    db_downs: Vec<(Micros, Micros)>,
+    /// Disjoint, sorted windows of the log already counted as lost.
+    lost: Vec<(Micros, Micros)>,
+    lost_in_horizon: u64,
+    lost_acked_time: Micros,
+
+    s_workload: ChaCha8Rng,
+    s_ops: Stream,
+    s_failover: Stream,
+    s_delete: Stream,
+    s_zone: Vec<Stream>,
+    s_zone_dur: Vec<Stream>,
+    s_region: Vec<Stream>,
+    s_region_dur: Vec<Stream>,
+    s_partition: Vec<Stream>,
+    s_partition_dur: Vec<Stream>,
+}
+
+impl<'e, 'a> Sim<'e, 'a> {
+    fn new(e: &'e Engine<'a>, ts: u64, record: bool) -> Self {
+        let sc = e.sc;
+        let l = &e.labels;
+        let streams = |labels: &[u64]| {
+            labels
+                .iter()
+                .map(|&x| Stream::new(ts, x))
+                .collect::<Vec<_>>()
+        };
+        let nodes = sc
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| NodeState {
+                crashed: false,
+                restart_at: 0,
+                disk: Disk::Ok,
+                disk_epoch: 0,
+                crash_epoch: 0,
+                restart_epoch: 0,
+                disk_ready: false,
+                disk_fail_epoch: 0,
+                role: n.role,
+                mode: n.mode,
+                active: n.active,
+                stale: false,
+                connected: n.role == Role::Replica,
+                frozen_received: 0,
+                frozen_applied: 0,
+                data_since: 0,
+                relocated: None,
+                s_crash: Stream::new(ts, l.db_crash[i]),
+                s_restart: Stream::new(ts, l.db_restart[i]),
+                s_disk: Stream::new(ts, l.disk[i]),
+                s_replace: Stream::new(ts, l.disk_replace[i]),
+                s_lag: Stream::new(ts, l.lag[i]),
+            })
+            .collect();
+        let api = (0..sc.api.as_ref().map_or(0, |a| a.servers.len()))
+            .map(|k| ApiState {
+                crashed: false,
+                epoch: 0,
+                s_crash: Stream::new(ts, l.api_crash[k]),
+                s_restart: Stream::new(ts, l.api_restart[k]),
+            })
+            .collect();
+        Sim {
+            e,
+            sc,
+            trial_seed: ts,
+            now: 0,
+            queue: EventQueue::new(),
+            ctx: None,
+            record,
+            outcome: TrialOutcome {
+                horizon: sc.horizon,
+                ..Default::default()
+            },
+            api,
+            nodes,
+            zone_down: vec![0; sc.zones.len()],
+            zone_until: vec![0; sc.zones.len()],
+            region_down: vec![0; sc.regions.len()],
+            region_until: vec![0; sc.regions.len()],
+            destroyed: vec![Vec::new(); sc.regions.len()],
+            partitioned: vec![0; e.region_pairs.len()],
+            broken_windows: Vec::new(),
+            primary: sc.initial_primary(),
+            recovery: None,
+            replan: false,
+            epoch: 0,
+            fenced: false,
+            split: None,
+            pending_split: None,
+            semi_fallback: false,
+            sync_degraded: false,
+            sync_blocked: false,
+            stall_until: 0,
+            locks: 0,
+            corruptions: Vec::new(),
+            logical: None,
+            write_up: true,
+            down_since: None,
+            downs: Vec::new(),
+            outage_owner: None,
+            db_up: true,
+            db_down_since: None,
+            db_downs: Vec::new(),
+            lost: Vec::new(),
+            lost_in_horizon: 0,
+            lost_acked_time: 0,
+            s_workload: ChaCha8Rng::seed_from_u64(mix64(ts ^ fnv1a("workload"))),
+            s_ops: Stream::new(ts, fnv1a("operators")),
+            s_failover: Stream::new(ts, fnv1a("failover")),
+            s_delete: Stream::new(ts, fnv1a("delete")),
+            s_zone: streams(&l.zone),
+            s_zone_dur: streams(&l.zone_duration),
+            s_region: streams(&l.region),
+            s_region_dur: streams(&l.region_duration),
+            s_partition: streams(&l.partition),
+            s_partition_dur: streams(&l.partition_duration),
+        }
+    }
+
+    // ----- bookkeeping -------------------------------------------------
+
+    fn at(&mut self, delay: Micros, ev: Ev) {
+        let at = self.now.saturating_add(delay);
+        self.queue.push(at, (ev, self.ctx));
+    }
+
+    fn note(&mut self, what: Happening) {
+        if self.record {
+            self.outcome.records.push(Record {
+                at: self.now,
+                incident: self.ctx,
+                what,
+            });
+        }
+    }
+
+    fn open_incident(&mut self, cause: FaultKind, target: String, note: Option<String>) -> usize {
+        let id = self.outcome.incidents.len();
+        self.outcome.incidents.push(Incident {
+            cause,
+            target: target.clone(),
+            disruption: cause.disruption(),
+            at: self.now,
+            lost_writes: 0,
+            rpo: 0,
+            rto: 0,
+            diverged_writes: 0,
+            recovery: None,
+        });
+        self.ctx = Some(id);
+        self.note(Happening::Fault {
+            kind: cause,
+            target,
+            note,
+        });
+        id
+    }
+
+    fn set_recovery_label(&mut self, incident: Option<usize>, how: &str) {
+        if let Some(i) = incident {
+            self.outcome.incidents[i].recovery = Some(how.to_string());
+        }
+    }
+
+    fn operator_response(&mut self) -> Micros {
+        let d = self.s_ops.sample(&self.sc.operators.response);
+        let hour = (self.now % DAY) / HOUR;
+        if self.sc.operators.night_multiplier != 1.0 && (hour >= 22 || hour < 7) {
+            (d as f64 * self.sc.operators.night_multiplier) as Micros
+        } else {
+            d
+        }
+    }
+
+    fn node_zone(&self, n: NodeId) -> ZoneId {
+        self.nodes[n].relocated.unwrap_or(self.sc.nodes[n].zone)
+    }
+
+    fn node_region(&self, n: NodeId) -> RegionId {
+        self.sc.zones[self.node_zone(n)].region
+    }
+
+    fn zone_is_down(&self, z: ZoneId) -> bool {
+        self.zone_down[z] > 0 || self.region_down[self.sc.zones[z].region] > 0
+    }
+
+    fn node_up(&self, n: NodeId) -> bool {
+        let s = &self.nodes[n];
+        !s.crashed && s.disk == Disk::Ok && !self.zone_is_down(self.node_zone(n))
+    }
+
+    fn pair_index(&self, a: RegionId, b: RegionId) -> Option<usize> {
+        let (a, b) = if a < b { (a, b) } else { (b, a) };
+        self.e.region_pairs.iter().position(|&p| p == (a, b))
+    }
+
+    fn partitioned(&self, a: RegionId, b: RegionId) -> bool {
+        a != b
+            && self
+                .pair_index(a, b)
+                .is_some_and(|i| self.partitioned[i] > 0)
+    }
+
+    /// The primary is up and nothing stands between it and its writes.
+    fn primary_serving(&self) -> bool {
+        self.node_up(self.primary) && self.recovery.is_none() && !self.fenced
+    }
+
+    /// Up-time of the write path inside [a, b].
+    fn acked_time(&self, a: Micros, b: Micros) -> Micros {
+        if b <= a {
+            return 0;
+        }
+        let overlap = |s: Micros, e: Micros| e.min(b).saturating_sub(s.max(a));
+        let mut down: Micros = self.downs.iter().map(|&(s, e)| overlap(s, e)).sum();
+        if let Some(s) = self.down_since {
+            down += overlap(s, self.now.max(s));
+        }
+        (b - a).saturating_sub(down)
+    }
+
+    fn poisson(&mut self, mean: f64) -> u64 {
+        if mean <= 0.0 || !mean.is_finite() {
+            return 0;
+        }
+        match Poisson::new(mean) {
+            Ok(p) => {
+                let x: f64 = p.sample(&mut self.s_workload);
+                x as u64
+            }
+            Err(_) => 0,
+        }
+    }
+
+    /// Counts the writes acknowledged in [a, b] as lost (those not already
+    /// counted), charges them to the current incident, and returns them.
+    fn lose_window(&mut self, a: Micros, b: Micros) -> u64 {
+        if b <= a {
+            return 0;
+        }
+        // The parts of [a, b] not already lost.
+        let mut fresh = Vec::new();
+        let mut cursor = a;
+        for &(s, e) in &self.lost {
+            if e <= cursor || s >= b {
+                continue;
+            }
+            if s > cursor {
+                fresh.push((cursor, s));
+            }
+            cursor = cursor.max(e);
+        }
+        if cursor < b {
+            fresh.push((cursor, b));
+        }
+        let acked: Micros = fresh.iter().map(|&(s, e)| self.acked_time(s, e)).sum();
+        let lost = self.poisson(self.sc.workload.writes_per_sec * acked as f64 / 1e6);
+        self.lost_acked_time += acked;
+        self.lost_in_horizon += lost;
+        // Merge [a, b] into the sorted, disjoint set.
+        self.lost.push((a, b));
+        self.lost.sort_unstable();
+        let mut merged: Vec<(Micros, Micros)> = Vec::with_capacity(self.lost.len());
+        for &(s, e) in &self.lost {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        self.lost = merged;
+        self.charge_loss(lost, if lost > 0 { b - a } else { 0 });
+        lost
+    }
+
+    fn charge_loss(&mut self, lost: u64, rpo: Micros) {
+        self.outcome.lost_writes += lost;
+        if let Some(i) = self.ctx {
+            let inc = &mut self.outcome.incidents[i];
+            inc.lost_writes += lost;
+            inc.rpo = inc.rpo.max(rpo);
+        }
+    }
+
+    /// Writes acknowledged over the data set's whole life before `t`
+    /// (its history before the horizon, plus what the trial accepted).
+    fn writes_before_mean(&self, t: Micros) -> f64 {
+        self.sc.workload.writes_per_sec * (self.sc.workload.history + self.acked_time(0, t)) as f64
+            / 1e6
+    }
+
+    fn backup_world(&self) -> BackupWorld<'_> {
+        BackupWorld {
+            trial_seed: self.trial_seed,
+            db_down: &self.db_downs,
+            db_down_since: self.db_down_since,
+            destroyed: &self.destroyed,
+            broken_windows: &self.broken_windows,
+        }
+    }
+
+    // ----- positions ----------------------------------------------------
+
+    /// (received, applied) position of a replica receiving live at `now`.
+    fn live_position(&mut self, n: NodeId) -> (Micros, Micros) {
+        let t = self.now;
+        let mode = self.nodes[n].mode;
+        match mode {
+            ReplicationMode::Sync => (t, t),
+            ReplicationMode::SemiSync if !self.semi_fallback => (t, t),
+            _ => {
+                let lag = self.nodes[n].s_lag.sample(&self.sc.replication.lag);
+                let received = t.saturating_sub(lag);
+                let applied = if mode == ReplicationMode::Delayed {
+                    received.min(t.saturating_sub(self.sc.replication.delay))
+                } else {
+                    received
+                };
+                (received, applied)
+            }
+        }
+    }
+
+    /// Received position of a replica, live or frozen.
+    fn received_position(&mut self, n: NodeId) -> Micros {
+        if self.nodes[n].connected {
+            self.live_position(n).0
+        } else {
+            self.nodes[n].frozen_received
+        }
+    }
+
+    fn can_replicate(&self, n: NodeId) -> bool {
+        n != self.primary
+            && self.nodes[n].role == Role::Replica
+            && !self.nodes[n].stale
+            && self.node_up(n)
+            && self.primary_serving()
+            && !self.partitioned(self.node_region(n), self.node_region(self.primary))
+    }
+
+    fn refresh_connections(&mut self) {
+        for n in 0..self.nodes.len() {
+            let should = self.can_replicate(n);
+            let st = &self.nodes[n];
+            if st.connected && !should {
+                let (r, a) = self.live_position(n);
+                let st = &mut self.nodes[n];
+                st.frozen_received = r;
+                st.frozen_applied = a;
+                st.connected = false;
+            } else if !st.connected && should {
+                self.nodes[n].connected = true;
+            }
+        }
+    }
+
+    // ----- the central consequence function ---------------------------
+
+    fn refresh(&mut self) {
+        self.refresh_connections();
+        // Deposed primaries resync as soon as they can run.
+        for n in 0..self.nodes.len() {
+            let st = &self.nodes[n];
+            if st.stale
+                && st.disk == Disk::Ok
+                && !st.crashed
+                && !self.zone_is_down(self.node_zone(n))
+                && n != self.primary
+            {
+                self.start_rebuild(n);
+            }
+        }
+        let primary_up = self.node_up(self.primary);
+        match &self.recovery {
+            None if !primary_up => {
+                self.plan_primary_recovery(false);
+            }
+            Some(Recovery {
+                plan: Plan::Wait, ..
+            }) if primary_up => {
+                let inc = self.recovery.take().and_then(|r| r.incident);
+                self.set_recovery_label(inc, "the primary came back");
+                let name = self.sc.nodes[self.primary].name.clone();
+                self.note(Happening::Up { component: name });
+            }
+            Some(Recovery {
+                plan: Plan::Wait, ..
+            }) if self.replan => {
+                self.recovery = None;
+                self.plan_primary_recovery(true);
+            }
+            _ => {}
+        }
+        self.replan = false;
+        // The recovery step may have changed who serves: reconnect replicas.
+        self.refresh_connections();
+        self.refresh_replication_guarantees();
+        self.refresh_write_path();
+    }
+
+    fn refresh_replication_guarantees(&mut self) {
+        let serving = self.primary_serving();
+        let modes: Vec<(ReplicationMode, bool)> = (0..self.nodes.len())
+            .filter(|&n| n != self.primary && self.nodes[n].role == Role::Replica)
+            .map(|n| (self.nodes[n].mode, self.nodes[n].connected))
+            .collect();
+        let has = |m| modes.iter().any(|&(x, _)| x == m);
+        let connected = |m| modes.iter().any(|&(x, c)| x == m && c);
+
+        if has(ReplicationMode::Sync) && serving {
+            let ok = connected(ReplicationMode::Sync);
+            match self.sc.replication.sync_on_replica_down {
+                SyncDown::Block => self.sync_blocked = !ok,
+                SyncDown::Degrade => {
+                    if !ok && !self.sync_degraded {
+                        self.sync_degraded = true;
+                        self.note(Happening::Degraded {
+                            why: "no synchronous replica is reachable: writes continue unprotected, as async".into(),
+                        });
+                    } else if ok && self.sync_degraded {
+                        self.sync_degraded = false;
+                        self.note(Happening::Protected {
+                            why: "a synchronous replica acknowledges writes again".into(),
+                        });
+                    }
+                }
+            }
+        } else {
+            self.sync_blocked = false;
+        }
+
+        if has(ReplicationMode::SemiSync) && serving {
+            let ok = connected(ReplicationMode::SemiSync);
+            if !ok && !self.semi_fallback {
+                self.semi_fallback = true;
+                let timeout = self.sc.replication.semi_sync_timeout;
+                self.stall_until = self.now + timeout;
+                if timeout > 0 {
+                    self.at(timeout, Ev::StallEnd);
+                }
+                self.note(Happening::Degraded {
+                    why: format!(
+                        "no semi-sync replica acknowledges: writes wait {} then continue as async",
+                        human_duration(timeout)
+                    ),
+                });
+            } else if ok && self.semi_fallback {
+                self.semi_fallback = false;
+                self.note(Happening::Protected {
+                    why: "a semi-sync replica caught up: writes are acknowledged only once a replica has them".into(),
+                });
+            }
+        }
+    }
+
+    fn api_capacity_ok(&self) -> (bool, u32) {
+        let Some(api) = &self.sc.api else {
+            return (true, 0);
+        };
+        let pr = self.node_region(self.primary);
+        let old_region = self.split.as_ref().map(|s| self.node_region(s.old));
+        let healthy = api
+            .servers
+            .iter()
+            .enumerate()
+            .filter(|&(k, &z)| {
+                let r = self.sc.zones[z].region;
+                !self.api[k].crashed
+                    && !self.zone_is_down(z)
+                    && (!self.partitioned(r, pr)
+                        || old_region.is_some_and(|o| !self.partitioned(r, o)))
+            })
+            .count() as u32;
+        (healthy >= api.min_healthy, healthy)
+    }
+
+    fn refresh_write_path(&mut self) {
+        let serving = self.primary_serving() || self.split.is_some();
+        let db_up = self.primary_serving();
+        if db_up != self.db_up {
+            self.db_up = db_up;
+            if db_up {
+                if let Some(s) = self.db_down_since.take() {
+                    self.db_downs.push((s, self.now));
+                }
+            } else {
+                self.db_down_since = Some(self.now);
+            }
+        }
+        let (api_ok, healthy) = self.api_capacity_ok();
+        let db_ok = serving
+            && !self.sync_blocked
+            && self.now >= self.stall_until
+            && self.locks == 0
+            && self.logical.is_none();
+        let up = db_ok && api_ok;
+        if up == self.write_up {
+            return;
+        }
+        self.write_up = up;
+        if up {
+            let since = self.down_since.take().unwrap_or(self.now);
+            self.downs.push((since, self.now));
+            if let Some(i) = self.outage_owner.take() {
+                let inc = &mut self.outcome.incidents[i];
+                inc.rto = inc.rto.max(self.now - inc.at);
+            }
+            self.note(Happening::WritesResumed {
+                after: self.now - since,
+            });
+        } else {
+            self.down_since = Some(self.now);
+            self.outage_owner = self.ctx;
+            if self.record {
+                let why = self.why_down(serving, api_ok, healthy);
+                self.note(Happening::WritesStopped { why });
+            }
+        }
+    }
+
+    fn why_down(&self, serving: bool, api_ok: bool, healthy: u32) -> String {
+        let p = &self.sc.nodes[self.primary].name;
+        if self.logical.is_some() {
+            "the database is being restored to a point before the damage".into()
+        } else if !serving {
+            if self.fenced {
+                format!("the primary {p} is fenced: it lost its lease and refuses writes")
+            } else {
+                match self.recovery.as_ref().map(|r| &r.plan) {
+                    Some(Plan::Failover { .. }) => {
+                        format!("the primary {p} is down; failover in progress")
+                    }
+                    Some(Plan::Restore(_)) => {
+                        format!("the primary {p} is down; restore in progress")
+                    }
+                    _ => format!("the primary {p} is down"),
+                }
+            }
+        } else if self.locks > 0 {
+            "a schema migration holds the database".into()
+        } else if self.sync_blocked {
+            "no synchronous replica can acknowledge: writes block".into()
+        } else if self.now < self.stall_until {
+            "semi-sync waits for a replica acknowledgement".into()
+        } else if !api_ok {
+            let api = self
+                .sc
+                .api
+                .as_ref()
+                .map(|a| (a.servers.len(), a.min_healthy))
+                .unwrap_or((0, 0));
+            format!(
+                "only {healthy} of {} API servers can serve (at least {} needed)",
+                api.0, api.1
+            )
+        } else {
+            "writes are rejected".into()
+        }
+    }
+
+    // ----- recovery of the primary ---------------------------------------
+
+    /// When the primary, down but with its data, will run again.
+    fn return_time(&self, n: NodeId) -> Option<Micros> {
+        let s = &self.nodes[n];
+        if s.disk != Disk::Ok {
+            return None;
+        }
+        let z = self.node_zone(n);
+        let r = self.sc.zones[z].region;
+        let mut t = self.now;
+        if s.crashed {
+            t = t.max(s.restart_at);
+        }
+        if self.zone_down[z] > 0 {
+            t = t.max(self.zone_until[z]);
+        }
+        if self.region_down[r] > 0 {
+            t = t.max(self.region_until[r]);
+        }
+        Some(t)
+    }
+
+    /// The most up-to-date replica that could become the primary.
+    fn best_candidate(&mut self) -> Option<(NodeId, Micros)> {
+        let p = self.primary;
+        let pr = self.node_region(p);
+        let mut best: Option<(NodeId, Micros, (bool, bool))> = None;
+        for n in 0..self.nodes.len() {
+            if n == p
+                || self.nodes[n].role != Role::Replica
+                || self.nodes[n].stale
+                || !self.node_up(n)
+            {
+                continue;
+            }
+            let pos = self.received_position(n);
+            let pref = (self.node_region(n) == pr, self.nodes[n].active);
+            let better = match &best {
+                None => true,
+                Some((_, bp, bpref)) => pos > *bp || (pos == *bp && pref > *bpref),
+            };
+            if better {
+                best = Some((n, pos, pref));
+            }
+        }
+        best.map(|(n, p, _)| (n, p))
+    }
+
+    fn restore_options(&mut self, target: Micros) -> Option<RestorePlan> {
+        let w = self.backup_world();
+        let pitr = plan_pitr(self.sc, &w, self.now, target);
+        let backup = plan_restore(self.sc, &w, self.now, target);
+        match (pitr, backup) {
+            (Some(p), Some(b)) => Some(
+                if (p.position, std::cmp::Reverse(p.duration))
+                    >= (b.position, std::cmp::Reverse(b.duration))
+                {
+                    p
+                } else {
+                    b
+                },
+            ),
+            (p, b) => p.or(b),
+        }
+    }
+
+    fn plan_primary_recovery(&mut self, detected: bool) {
+        let p = self.primary;
+        let data_ok = self.nodes[p].disk == Disk::Ok;
+        let back_at = self.return_time(p);
+        let fo = &self.sc.failover;
+        let mut plan: Option<(Plan, Micros, String, Option<Micros>)> = None;
+
+        if fo.mode != FailoverMode::None
+            && let Some((c, position)) = self.best_candidate()
+        {
+            let same_region = self.node_region(c) == self.node_region(p);
+            let automatic = fo.mode == FailoverMode::Automatic && (same_region || fo.cross_region);
+            let start = if automatic {
+                if detected {
+                    0
+                } else {
+                    self.s_failover.sample(&self.sc.failover.detection)
+                }
+            } else {
+                self.operator_response()
+            };
+            if back_at.is_none_or(|b| b > self.now + start) {
+                let mut ready = start + self.s_failover.sample(&self.sc.failover.promotion);
+                if !self.nodes[c].active {
+                    ready += self.s_failover.sample(&self.sc.failover.standby_warmup);
+                }
+                if self.nodes[c].mode == ReplicationMode::Delayed {
+                    // Received but not yet applied log must be replayed first.
+                    let applied = if self.nodes[c].connected {
+                        position.saturating_sub(self.sc.replication.delay)
+                    } else {
+                        self.nodes[c].frozen_applied
+                    };
+                    ready += self.replay_time(position.saturating_sub(applied));
+                }
+                let how = format!(
+                    "{} failover to {}{}",
+                    if automatic { "automatic" } else { "manual" },
+                    self.sc.nodes[c].name,
+                    if automatic {
+                        ""
+                    } else {
+                        " (an operator decides)"
+                    }
+                );
+                plan = Some((
+                    Plan::Failover { to: c, position },
+                    ready,
+                    how,
+                    Some(self.now - position.min(self.now)),
+                ));
+            }
+        }
+        if plan.is_none() && !data_ok {
+            let response = self.operator_response();
+            match self.restore_options(self.now) {
+                Some(r) => {
+                    let provision = self.s_ops.sample(
+                        &self
+                            .sc
+                            .backups
+                            .as_ref()
+                            .expect("a restore plan implies backups")
+                            .provision,
+                    );
+                    let how = restore_label(&r);
+                    let window = Some(self.now - r.position);
+                    plan = Some((
+                        Plan::Restore(r.clone()),
+                        response + provision + r.duration,
+                        how,
+                        window,
+                    ));
+                }
+                None => {
+                    plan = Some((
+                        Plan::StartEmpty,
+                        0,
+                        "no copy survives: start again with an empty database".into(),
+                        None,
+                    ));
+                }
+            }
+        }
+        let (plan, ready, how, window) = plan.unwrap_or((
+            Plan::Wait,
+            back_at.unwrap_or(self.now) - self.now,
+            "wait for the primary to come back".into(),
+            Some(0),
+        ));
+        self.epoch += 1;
+        let incident = self.ctx.or(self.outage_owner);
+        let timed = matches!(plan, Plan::Failover { .. } | Plan::Restore(_));
+        self.recovery = Some(Recovery {
+            epoch: self.epoch,
+            incident,
+            failed_at: self.now,
+            plan,
+        });
+        if timed {
+            let epoch = self.epoch;
+            self.at(ready, Ev::Recover { epoch });
+        }
+        self.note(Happening::RecoveryPlanned {
+            how,
+            ready_in: ready,
+            window,
+        });
+    }
+
+    fn replay_time(&self, span: Micros) -> Micros {
+        let bytes =
+            self.sc.workload.writes_per_sec * self.sc.workload.write_size * span as f64 / 1e6;
+        (bytes / self.sc.replication.replay_throughput * 1e6) as Micros
+    }
+
+    fn on_recover(&mut self, epoch: u64) {
+        let Some(rec) = self.recovery.take_if(|r| r.epoch == epoch) else {
+            return;
+        };
+        self.ctx = rec.incident;
+        match rec.plan {
+            Plan::Failover { to, position } => {
+                if !self.node_up(to) || self.nodes[to].stale {
+                    // The chosen replica failed meanwhile: choose again.
+                    self.plan_primary_recovery(true);
+                    return;
+                }
+                let lost = self.lose_window(position, rec.failed_at);
+                let from = self.sc.nodes[self.primary].name.clone();
+                self.promote(to);
+                let to_name = self.sc.nodes[to].name.clone();
+                self.set_recovery_label(rec.incident, &format!("failover to {to_name}"));
+                self.note(Happening::Promoted {
+                    from,
+                    to: to_name,
+                    window: rec.failed_at.saturating_sub(position),
+                    lost_writes: lost,
+                });
+            }
+            Plan::Restore(r) => {
+                let p = self.primary;
+                let lost = self.lose_window(r.position, rec.failed_at);
+                self.install_fresh_copy(p, r.position);
+                let how = restore_label(&r);
+                self.set_recovery_label(rec.incident, &how);
+                self.note(Happening::Restored {
+                    how,
+                    window: rec.failed_at.saturating_sub(r.position),
+                    lost_writes: lost,
+                    corrupt_tried: r.corrupt_tried,
+                });
+            }
+            Plan::Wait | Plan::StartEmpty => {
+                self.recovery = Some(rec);
+            }
+        }
+    }
+
+    /// Puts freshly restored data on node `n` (new hardware, in a surviving
+    /// region if its own is down) and makes every other copy resync from it.
+    fn install_fresh_copy(&mut self, n: NodeId, position: Micros) {
+        if self.zone_is_down(self.node_zone(n)) {
+            let elsewhere = (0..self.sc.zones.len()).find(|&z| !self.zone_is_down(z));
+            self.nodes[n].relocated = elsewhere.or(self.nodes[n].relocated);
+        }
+        let st = &mut self.nodes[n];
+        st.disk = Disk::Ok;
+        st.disk_ready = false;
+        st.disk_epoch += 1;
+        st.crashed = false;
+        st.stale = false;
+        st.data_since = position;
+        self.schedule_disk_failure(n);
+        for m in 0..self.nodes.len() {
+            if m != n && self.nodes[m].role == Role::Replica && self.nodes[m].disk != Disk::Lost {
+                self.nodes[m].stale = true;
+                self.nodes[m].connected = false;
+            }
+        }
+        let name = self.sc.nodes[n].name.clone();
+        self.note(Happening::Up { component: name });
+    }
+
+    fn promote(&mut self, to: NodeId) {
+        let old = self.primary;
+        self.nodes[old].mode = self.nodes[to].mode;
+        self.nodes[old].active = self.nodes[to].active;
+        self.nodes[old].role = Role::Replica;
+        self.nodes[old].stale = true;
+        if self.nodes[old].disk_ready {
+            // Its new, empty disk is seeded from the new primary.
+            self.nodes[old].disk_ready = false;
+            self.nodes[old].disk = Disk::Ok;
+        }
+        self.nodes[old].connected = false;
+        self.nodes[to].role = Role::Primary;
+        self.nodes[to].connected = false;
+        self.primary = to;
+    }
+
+    fn start_rebuild(&mut self, n: NodeId) {
+        let st = &mut self.nodes[n];
+        st.disk = Disk::Rebuilding;
+        st.disk_epoch += 1;
+        st.stale = false;
+        st.connected = false;
+        let epoch = st.disk_epoch;
+        let t = (self.sc.workload.data_size / self.sc.database.rebuild_throughput * 1e6) as Micros;
+        self.at(t, Ev::RebuildDone { node: n, epoch });
+        let node = self.sc.nodes[n].name.clone();
+        self.note(Happening::Rebuilding { node, ready_in: t });
+    }
+
+    // ----- failure processes ----------------------------------------------
+
+    fn start(&mut self) {
+        let sc = self.sc;
+        if let Some(f) = &sc.faults.api_crash {
+            for k in 0..self.api.len() {
+                let t = self.api[k].s_crash.sample(&f.time_to_failure);
+                self.at(
+                    t,
+                    Ev::ApiCrash {
+                        server: k,
+                        epoch: 0,
+                    },
+                );
+            }
+        }
+        for n in 0..self.nodes.len() {
+            self.schedule_crash(n);
+            self.schedule_disk_failure(n);
+        }
+        if let Some(f) = &sc.faults.zone_outage {
+            for z in 0..sc.zones.len() {
+                let t = self.s_zone[z].sample(&f.time_to_failure);
+                self.at(t, Ev::ZoneDown { zone: z });
+            }
+        }
+        if let Some(f) = &sc.faults.region_outage {
+            for r in 0..sc.regions.len() {
+                let t = self.s_region[r].sample(&f.time_to_failure);
+                self.at(t, Ev::RegionDown { region: r });
+            }
+        }
+        if let Some(f) = &sc.faults.partition {
+            for p in 0..self.e.region_pairs.len() {
+                let t = self.s_partition[p].sample(&f.time_to_failure);
+                self.at(t, Ev::PartitionStart { pair: p });
+            }
+        }
+        if let Some(f) = &sc.faults.accidental_delete {
+            let t = self.s_delete.sample(&f.time_to_failure);
+            self.at(t, Ev::Delete);
+        }
+        for (i, e) in sc.events.iter().enumerate() {
+            self.queue.push(e.at, (Ev::Scheduled { index: i }, None));
+        }
+        for (i, m) in sc.migrations.iter().enumerate() {
+            self.queue.push(m.at, (Ev::MigrationRun { index: i }, None));
+        }
+    }
+
+    fn schedule_crash(&mut self, n: NodeId) {
+        if let Some(f) = &self.sc.faults.db_crash {
+            let st = &mut self.nodes[n];
+            st.crash_epoch += 1;
+            let epoch = st.crash_epoch;
+            let t = st.s_crash.sample(&f.time_to_failure);
+            self.at(t, Ev::NodeCrash { node: n, epoch });
+        }
+    }
+
+    fn schedule_disk_failure(&mut self, n: NodeId) {
+        let st = &mut self.nodes[n];
+        st.disk_fail_epoch += 1;
+        if let Some(f) = &self.sc.faults.disk_loss {
+            let epoch = st.disk_fail_epoch;
+            let t = st.s_disk.sample(&f.time_to_failure);
+            self.at(t, Ev::DiskLoss { node: n, epoch });
+        }
+    }
+
+    fn crash_node(&mut self, n: NodeId) {
+        let restart = self.nodes[n].s_restart.sample(&self.sc.database.restart);
+        let st = &mut self.nodes[n];
+        st.crashed = true;
+        st.crash_epoch += 1;
+        st.restart_epoch += 1;
+        st.restart_at = self.now + restart;
+        let epoch = st.restart_epoch;
+        self.at(restart, Ev::NodeRestart { node: n, epoch });
+        let name = self.sc.nodes[n].name.clone();
+        self.note(Happening::Down {
+            component: name,
+            why: format!("process crashed; restarts in {}", human_duration(restart)),
+        });
+        if n == self.primary
+            && matches!(
+                self.recovery,
+                Some(Recovery {
+                    plan: Plan::Wait,
+                    ..
+                })
+            )
+        {
+            self.replan = true;
+        }
+    }
+
+    fn lose_disk(&mut self, n: NodeId, replace_after: Micros) {
+        let st = &mut self.nodes[n];
+        st.disk = Disk::Lost;
+        st.disk_epoch += 1;
+        st.disk_fail_epoch += 1;
+        st.connected = false;
+        let epoch = st.disk_epoch;
+        let replace = st.s_replace.sample(&self.sc.database.disk_replace);
+        self.at(replace_after + replace, Ev::DiskReplaced { node: n, epoch });
+        let name = self.sc.nodes[n].name.clone();
+        self.note(Happening::Down {
+            component: name,
+            why: format!(
+                "disk lost: its copy of the data is gone; new disk in {}",
+                human_duration(replace_after + replace)
+            ),
+        });
+        if n == self.primary
+            && matches!(
+                self.recovery,
+                Some(Recovery {
+                    plan: Plan::Wait,
+                    ..
+                })
+            )
+        {
+            self.recovery = None;
+            self.replan = true;
+            self.plan_primary_recovery(true);
+        }
+    }
+
+    /// The node a scheduled fault hits; `None` when it names a replica
+    /// the strategy does not have.
+    fn resolve_node(&self, t: Target) -> Option<NodeId> {
+        match t {
+            Target::Node(n) => Some(n),
+            Target::Replica => (0..self.nodes.len())
+                .filter(|&n| n != self.primary && self.nodes[n].role == Role::Replica)
+                .min_by_key(|&n| !self.node_up(n)),
+            Target::Absent => None,
+            _ => Some(self.primary),
+        }
+    }
+
+    fn target_name(&self, t: Target) -> String {
+        match t {
+            Target::ApiServer(k) => format!("api-{k}"),
+            Target::Node(_) | Target::Primary | Target::Replica | Target::Absent => {
+                match self.resolve_node(t) {
+                    Some(n) => self.sc.nodes[n].name.clone(),
+                    None => "(no such replica)".into(),
+                }
+            }
+            Target::Zone(z) => self.sc.zones[z].name.clone(),
+            Target::Region(r) => self.sc.regions[r].name.clone(),
+            Target::RegionPair(a, b) => format!(
+                "{} <-> {}",
+                self.sc.regions[a].name, self.sc.regions[b].name
+            ),
+            Target::System => "data set".into(),
+        }
+    }
+
+    fn handle(&mut self, (ev, inc): (Ev, Option<usize>)) {
+        self.ctx = inc;
+        let sc = self.sc;
+        match ev {
+            Ev::ApiCrash { server, epoch } => {
+                if epoch != self.api[server].epoch {
+                    return;
+                }
+                self.crash_api(server, None);
+            }
+            Ev::ApiRestart { server } => {
+                let st = &mut self.api[server];
+                st.crashed = false;
+                st.epoch += 1;
+                let epoch = st.epoch;
+                if let Some(f) = &sc.faults.api_crash {
+                    let t = self.api[server].s_crash.sample(&f.time_to_failure);
+                    self.ctx = None;
+                    self.at(t, Ev::ApiCrash { server, epoch });
+                }
+                self.note(Happening::Up {
+                    component: format!("api-{server}"),
+                });
+            }
+            Ev::NodeCrash { node, epoch } => {
+                if epoch != self.nodes[node].crash_epoch {
+                    return;
+                }
+                if self.nodes[node].crashed || self.nodes[node].disk != Disk::Ok {
+                    self.schedule_crash(node);
+                    return;
+                }
+                let name = sc.nodes[node].name.clone();
+                self.open_incident(FaultKind::DbCrash, name, None);
+                self.crash_node(node);
+            }
+            Ev::NodeRestart { node, epoch } => {
+                if epoch != self.nodes[node].restart_epoch {
+                    return;
+                }
+                self.nodes[node].crashed = false;
+                self.replan = true;
+                let ctx = self.ctx;
+                self.ctx = None;
+                self.schedule_crash(node);
+                self.ctx = ctx;
+                if self.nodes[node].disk == Disk::Ok && !self.zone_is_down(self.node_zone(node)) {
+                    let name = sc.nodes[node].name.clone();
+                    self.note(Happening::Up { component: name });
+                }
+            }
+            Ev::DiskLoss { node, epoch } => {
+                if epoch != self.nodes[node].disk_fail_epoch {
+                    return;
+                }
+                let name = sc.nodes[node].name.clone();
+                self.open_incident(FaultKind::DiskLoss, name, None);
+                self.lose_disk(node, 0);
+            }
+            Ev::DiskReplaced { node, epoch } => {
+                if epoch != self.nodes[node].disk_epoch {
+                    return;
+                }
+                self.on_disk_replaced(node);
+            }
+            Ev::RebuildDone { node, epoch } => {
+                if epoch != self.nodes[node].disk_epoch {
+                    return;
+                }
+                let st = &mut self.nodes[node];
+                st.disk = Disk::Ok;
+                st.data_since = self.now;
+                self.replan = true;
+                let name = sc.nodes[node].name.clone();
+                self.note(Happening::Up { component: name });
+            }
+            Ev::ZoneDown { zone } => {
+                let f = sc
+                    .faults
+                    .zone_outage
+                    .as_ref()
+                    .expect("scheduled only when configured");
+                let d = self.s_zone_dur[zone].sample(f.duration.as_ref().expect("validated"));
+                let name = sc.zones[zone].name.clone();
+                self.open_incident(FaultKind::ZoneOutage, name, None);
+                self.zone_outage(zone, d, true);
+            }
+            Ev::ZoneUp { zone, stochastic } => {
+                self.zone_down[zone] -= 1;
+                self.replan = true;
+                if self.zone_down[zone] == 0 {
+                    let name = sc.zones[zone].name.clone();
+                    self.note(Happening::Up {
+                        component: format!("zone {name}"),
+                    });
+                }
+                if stochastic && let Some(f) = &sc.faults.zone_outage {
+                    let t = self.s_zone[zone].sample(&f.time_to_failure);
+                    self.ctx = None;
+                    self.at(t, Ev::ZoneDown { zone });
+                }
+            }
+            Ev::RegionDown { region } => {
+                let f = sc
+                    .faults
+                    .region_outage
+                    .as_ref()
+                    .expect("scheduled only when configured");
+                let d = self.s_region_dur[region].sample(f.duration.as_ref().expect("validated"));
+                let destroy = f.destroys_data > 0.0
+                    && super::rng::hashed_unit(self.trial_seed, "region-destroy", self.now)
+                        < f.destroys_data;
+                let name = sc.regions[region].name.clone();
+                self.open_incident(FaultKind::RegionOutage, name, None);
+                self.region_outage(region, d, destroy, true);
+            }
+            Ev::RegionUp { region, stochastic } => {
+                self.region_down[region] -= 1;
+                self.replan = true;
+                if self.region_down[region] == 0 {
+                    let name = sc.regions[region].name.clone();
+                    self.note(Happening::Up {
+                        component: format!("region {name}"),
+                    });
+                }
+                if stochastic && let Some(f) = &sc.faults.region_outage {
+                    let t = self.s_region[region].sample(&f.time_to_failure);
+                    self.ctx = None;
+                    self.at(t, Ev::RegionDown { region });
+                }
+            }
+            Ev::PartitionStart { pair } => {
+                let f = sc
+                    .faults
+                    .partition
+                    .as_ref()
+                    .expect("scheduled only when configured");
+                let d = self.s_partition_dur[pair].sample(f.duration.as_ref().expect("validated"));
+                let (a, b) = self.e.region_pairs[pair];
+                let name = self.target_name(Target::RegionPair(a, b));
+                self.open_incident(FaultKind::Partition, name, None);
+                self.partition(a, b, d, true);
+            }
+            Ev::PartitionEnd { a, b, stochastic } => self.on_partition_end(a, b, stochastic),
+            Ev::Delete => {
+                let f = sc
+                    .faults
+                    .accidental_delete
+                    .as_ref()
+                    .expect("scheduled only when configured");
+                let detect = self.s_delete.sample(f.detect.as_ref().expect("validated"));
+                let share = f.share;
+                self.open_incident(FaultKind::AccidentalDelete, "data set".into(), None);
+                self.corrupt(share, detect, "an accidental delete".into());
+                let t = self.s_delete.sample(&f.time_to_failure);
+                self.ctx = None;
+                self.at(t, Ev::Delete);
+            }
+            Ev::Scheduled { index } => self.scheduled(index),
+            Ev::MigrationRun { index } => self.migration(index),
+            Ev::Detect { corruption } => self.on_detect(corruption),
+            Ev::Recover { epoch } => self.on_recover(epoch),
+            Ev::LogicalRestored { epoch } => self.on_logical_restored(epoch),
+            Ev::SplitFence { epoch } => {
+                if let Some(p) = &self.pending_split
+                    && p.epoch == epoch
+                {
+                    self.ctx = p.incident;
+                    self.fenced = true;
+                    self.pending_split.as_mut().expect("checked").fence_at = Some(self.now);
+                }
+            }
+            Ev::SplitPromote { epoch } => self.on_split_promote(epoch),
+            Ev::LockEnd => self.locks -= 1,
+            Ev::StallEnd => {}
+        }
+    }
+
+    fn crash_api(&mut self, k: usize, note: Option<String>) {
+        if self.api[k].crashed {
+            return;
+        }
+        self.open_incident(FaultKind::ApiCrash, format!("api-{k}"), note);
+        let restart = self.api[k]
+            .s_restart
+            .sample(&self.sc.api.as_ref().expect("server exists").restart);
+        let st = &mut self.api[k];
+        st.crashed = true;
+        st.epoch += 1;
+        self.at(restart, Ev::ApiRestart { server: k });
+        self.note(Happening::Down {
+            component: format!("api-{k}"),
+            why: format!("crashed; restarts in {}", human_duration(restart)),
+        });
+    }
+
+    fn on_disk_replaced(&mut self, n: NodeId) {
+        let is_primary = n == self.primary;
+        let start_empty = is_primary
+            && matches!(
+                self.recovery,
+                Some(Recovery {
+                    plan: Plan::StartEmpty,
+                    ..
+                })
+            );
+        if start_empty {
+            let rec = self.recovery.take().expect("checked");
+            self.ctx = rec.incident;
+            // Nothing survived: every write the data set ever held is gone.
+            let before = self
+                .poisson(self.sc.workload.writes_per_sec * self.sc.workload.history as f64 / 1e6);
+            self.charge_loss(before, 0);
+            let lost = self.lose_window(0, rec.failed_at) + before;
+            if let Some(i) = self.ctx {
+                let inc = &mut self.outcome.incidents[i];
+                inc.rpo = inc.rpo.max(self.sc.workload.history + rec.failed_at);
+            }
+            self.set_recovery_label(rec.incident, "started again empty: all data lost");
+            self.note(Happening::DataLost {
+                lost_writes: lost,
+                window: self.sc.workload.history + rec.failed_at,
+                why: "no replica and no backup held the data".into(),
+            });
+            self.install_fresh_copy(n, self.now);
+            return;
+        }
+        if is_primary && self.recovery.is_some() {
+            // The restore or failover under way decides what this node holds.
+            if let Some(Recovery {
+                plan: Plan::Failover { .. },
+                ..
+            }) = self.recovery
+            {
+                self.nodes[n].disk_ready = true;
+            }
+            self.schedule_disk_failure(n);
+            return;
+        }
+        if self.zone_is_down(self.node_zone(n)) {
+            // The new disk waits for its zone; then it is re-seeded.
+            self.nodes[n].disk = Disk::Ok;
+            self.nodes[n].stale = true;
+        } else {
+            self.start_rebuild(n);
+        }
+        self.schedule_disk_failure(n);
+    }
+
+    fn zone_outage(&mut self, z: ZoneId, d: Micros, stochastic: bool) {
+        self.zone_down[z] += 1;
+        self.zone_until[z] = self.zone_until[z].max(self.now + d);
+        self.at(
+            d,
+            Ev::ZoneUp {
+                zone: z,
+                stochastic,
+            },
+        );
+        let name = self.sc.zones[z].name.clone();
+        self.note(Happening::Down {
+            component: format!("zone {name}"),
+            why: format!("zone outage for {}", human_duration(d)),
+        });
+        if self.nodes[self.primary].role == Role::Primary && self.node_zone(self.primary) == z {
+            self.replan = true;
+        }
+    }
+
+    fn region_outage(&mut self, r: RegionId, d: Micros, destroy: bool, stochastic: bool) {
+        self.region_down[r] += 1;
+        self.region_until[r] = self.region_until[r].max(self.now + d);
+        self.at(
+            d,
+            Ev::RegionUp {
+                region: r,
+                stochastic,
+            },
+        );
+        let name = self.sc.regions[r].name.clone();
+        self.note(Happening::Down {
+            component: format!("region {name}"),
+            why: format!(
+                "region outage for {}{}",
+                human_duration(d),
+                if destroy {
+                    "; the data center is destroyed with every disk and backup in it"
+                } else {
+                    ""
+                }
+            ),
+        });
+        if destroy {
+            self.destroyed[r].push(self.now);
+            for n in 0..self.nodes.len() {
+                if self.node_region(n) == r && self.nodes[n].disk != Disk::Lost {
+                    self.lose_disk(n, d);
+                }
+            }
+        }
+        self.replan = true;
+    }
+
+    fn partition(&mut self, a: RegionId, b: RegionId, d: Micros, stochastic: bool) {
+        let Some(i) = self.pair_index(a, b) else {
+            return;
+        };
+        self.partitioned[i] += 1;
+        self.at(d, Ev::PartitionEnd { a, b, stochastic });
+        let name = self.target_name(Target::RegionPair(a, b));
+        self.note(Happening::Down {
+            component: format!("network {name}"),
+            why: format!("network partition for {}", human_duration(d)),
+        });
+        let fo = &self.sc.failover;
+        let pr = self.node_region(self.primary);
+        if !(fo.promote_on_partition && fo.mode == FailoverMode::Automatic)
+            || self.recovery.is_some()
+            || self.split.is_some()
+            || self.pending_split.is_some()
+        {
+            return;
+        }
+        if pr != a && pr != b {
+            return;
+        }
+        let other = if pr == a { b } else { a };
+        // The failure detector on the far side sees the primary vanish.
+        let candidate = (0..self.nodes.len())
+            .filter(|&n| {
+                n != self.primary
+                    && self.nodes[n].role == Role::Replica
+                    && !self.nodes[n].stale
+                    && self.node_up(n)
+                    && self.node_region(n) == other
+            })
+            .max_by_key(|&n| (self.nodes[n].active, std::cmp::Reverse(n)));
+        let Some(candidate) = candidate else { return };
+        let detect = self.s_failover.sample(&fo.detection);
+        let promote = self.s_failover.sample(&fo.promotion);
+        self.epoch += 1;
+        let epoch = self.epoch;
+        self.pending_split = Some(PendingSplit {
+            epoch,
+            candidate,
+            fence_at: None,
+            regions: (a, b),
+            incident: self.ctx,
+        });
+        if fo.fencing {
+            self.at(detect, Ev::SplitFence { epoch });
+        }
+        self.at(detect + promote, Ev::SplitPromote { epoch });
+    }
+
+    fn on_split_promote(&mut self, epoch: u64) {
+        let Some(p) = self.pending_split.take_if(|p| p.epoch == epoch) else {
+            return;
+        };
+        self.ctx = p.incident;
+        let c = p.candidate;
+        if !self.node_up(c) || !self.partitioned(p.regions.0, p.regions.1) {
+            self.fenced = false;
+            return;
+        }
+        let position = self.received_position(c);
+        let old = self.primary;
+        let (from, to) = (
+            self.sc.nodes[old].name.clone(),
+            self.sc.nodes[c].name.clone(),
+        );
+        if let Some(fence_at) = p.fence_at {
+            // The old primary stopped at its lease expiry; what it took
+            // after the replica's position is gone.
+            let lost = self.lose_window(position, fence_at);
+            self.fenced = false;
+            self.promote(c);
+            self.set_recovery_label(
+                p.incident,
+                &format!("failover to {to} (old primary fenced)"),
+            );
+            self.note(Happening::Promoted {
+                from,
+                to,
+                window: fence_at.saturating_sub(position),
+                lost_writes: lost,
+            });
+        } else {
+            self.promote(c);
+            // The deposed primary keeps serving its side: it is not stale yet.
+            self.nodes[old].stale = false;
+            self.nodes[old].role = Role::Replica;
+            self.split = Some(Split {
+                old,
+                position,
+                promoted_at: self.now,
+                regions: p.regions,
+                incident: p.incident,
+            });
+            self.set_recovery_label(
+                p.incident,
+                &format!("split brain: {from} and {to} both took writes"),
+            );
+            self.note(Happening::SplitBrain { old: from, new: to });
+        }
+    }
+
+    fn on_partition_end(&mut self, a: RegionId, b: RegionId, stochastic: bool) {
+        let Some(i) = self.pair_index(a, b) else {
+            return;
+        };
+        self.partitioned[i] -= 1;
+        let name = self.target_name(Target::RegionPair(a, b));
+        self.note(Happening::Up {
+            component: format!("network {name}"),
+        });
+        if self.partitioned[i] == 0 {
+            if self
+                .pending_split
+                .as_ref()
+                .is_some_and(|p| self.pair_index(p.regions.0, p.regions.1) == Some(i))
+            {
+                self.pending_split = None;
+                self.fenced = false;
+            }
+            let split_here = self
+                .split
+                .as_ref()
+                .is_some_and(|s| self.pair_index(s.regions.0, s.regions.1) == Some(i));
+            if let Some(s) = self.split.take_if(|_| split_here) {
+                self.ctx = s.incident;
+                // Writes the old primary took after the new one's position:
+                // all of them until the promotion, then its side's share.
+                let before = self.acked_time(s.position, s.promoted_at) as f64;
+                let share = self.old_side_share(s.old);
+                let after = self.acked_time(s.promoted_at, self.now) as f64 * share;
+                let diverged =
+                    self.poisson(self.sc.workload.writes_per_sec * (before + after) / 1e6);
+                self.charge_loss(diverged, self.now - s.position);
+                self.outcome.diverged_writes += diverged;
+                if let Some(i) = s.incident {
+                    self.outcome.incidents[i].diverged_writes += diverged;
+                }
+                self.nodes[s.old].stale = true;
+                self.note(Happening::Reconciled {
+                    diverged_writes: diverged,
+                });
+            }
+        }
+        if stochastic && let Some(f) = &self.sc.faults.partition {
+            let pair = self.pair_index(a, b).expect("pair exists");
+            let t = self.s_partition[pair].sample(&f.time_to_failure);
+            self.ctx = None;
+            self.at(t, Ev::PartitionStart { pair });
+        }
+    }
+
+    /// The share of writes that reach the deposed primary during a split:
+    /// the share of healthy API servers on its side.
+    fn old_side_share(&self, old: NodeId) -> f64 {
+        let Some(api) = &self.sc.api else { return 0.5 };
+        let or = self.node_region(old);
+        let nr = self.node_region(self.primary);
+        let (mut old_side, mut total) = (0.0, 0.0);
+        for (k, &z) in api.servers.iter().enumerate() {
+            if self.api[k].crashed || self.zone_is_down(z) {
+                continue;
+            }
+            let r = self.sc.zones[z].region;
+            let reaches_new = !self.partitioned(r, nr);
+            let reaches_old = !self.partitioned(r, or);
+            if reaches_old || reaches_new {
+                total += 1.0;
+                if reaches_old && !reaches_new {
+                    old_side += 1.0;
+                }
+            }
+        }
+        if total == 0.0 { 0.0 } else { old_side / total }
+    }
+
+    // ----- logical damage -------------------------------------------------
+
+    fn corrupt(&mut self, share: f64, detect: Micros, what: String) {
+        let id = self.corruptions.len();
+        self.corruptions.push(Corruption {
+            at: self.now,
+            share,
+            incident: self.ctx,
+            what,
+        });
+        self.at(detect, Ev::Detect { corruption: id });
+    }
+
+    fn on_detect(&mut self, id: usize) {
+        let (c, share, incident) = {
+            let k = &self.corruptions[id];
+            (k.at, k.share, k.incident)
+        };
+        self.ctx = incident;
+        let what = self.corruptions[id].what.clone();
+        self.note(Happening::Detected {
+            what: what.clone(),
+            after: self.now - c,
+        });
+        if self.logical.is_some() {
+            // Already restoring to an earlier point: that restore covers it.
+            return;
+        }
+        let response = self.operator_response();
+        let pause_at = self.now + response;
+        // Option 1: a delayed replica that has not applied the damage yet.
+        let mut best: Option<(Micros, Micros, String, Option<NodeId>, u32)> = None;
+        for n in 0..self.nodes.len() {
+            if n == self.primary
+                || self.nodes[n].mode != ReplicationMode::Delayed
+                || !self.node_up(n)
+                || self.nodes[n].stale
+                || self.nodes[n].data_since > c
+            {
+                continue;
+            }
+            let applied = if self.nodes[n].connected {
+                pause_at.saturating_sub(self.sc.replication.delay)
+            } else {
+                self.nodes[n].frozen_applied
+            };
+            if applied < c {
+                let d = response
+                    + self.replay_time(c - applied)
+                    + self.s_failover.sample(&self.sc.failover.promotion);
+                let how = format!(
+                    "delayed replica {} replayed to just before the damage and promoted",
+                    self.sc.nodes[n].name
+                );
+                if best
+                    .as_ref()
+                    .is_none_or(|b| (c, std::cmp::Reverse(d)) > (b.0, std::cmp::Reverse(b.1)))
+                {
+                    best = Some((c, d, how, Some(n), 0));
+                }
+            }
+        }
+        // Option 2: point-in-time recovery or a backup from before the damage.
+        if let Some(r) = self.restore_options(c) {
+            let provision = self.s_ops.sample(
+                &self
+                    .sc
+                    .backups
+                    .as_ref()
+                    .expect("restore implies backups")
+                    .provision,
+            );
+            let d = response + provision + r.duration;
+            if best
+                .as_ref()
+                .is_none_or(|b| (r.position, std::cmp::Reverse(d)) > (b.0, std::cmp::Reverse(b.1)))
+            {
+                best = Some((r.position, d, restore_label(&r), None, r.corrupt_tried));
+            }
+        }
+        // Rolling back costs every write after the restore point; keeping
+        // the damage costs the damaged share of the data. Operators pick the
+        // smaller loss.
+        let keep_loss = share * self.writes_before_mean(c);
+        if let Some((position, duration, how, promote, corrupt_tried)) = best {
+            let rollback_loss =
+                self.sc.workload.writes_per_sec * self.acked_time(position, self.now) as f64 / 1e6;
+            if rollback_loss <= keep_loss {
+                self.epoch += 1;
+                self.logical = Some(LogicalRestore {
+                    epoch: self.epoch,
+                    corruption: id,
+                    detected_at: self.now,
+                    position,
+                    how: how.clone(),
+                    promote,
+                    corrupt_tried,
+                });
+                let epoch = self.epoch;
+                self.at(duration, Ev::LogicalRestored { epoch });
+                self.note(Happening::RecoveryPlanned {
+                    how,
+                    ready_in: duration,
+                    window: Some(self.now - position),
+                });
+                return;
+            }
+        }
+        let lost = self.poisson(keep_loss);
+        let window = self.sc.workload.history + c;
+        self.charge_loss(lost, if lost > 0 { window } else { 0 });
+        self.set_recovery_label(incident, "not recovered: the damaged rows are gone");
+        self.note(Happening::DataLost {
+            lost_writes: lost,
+            window,
+            why: format!(
+                "{what} reached every copy: no backup, archive or delayed replica predates it"
+            ),
+        });
+    }
+
+    fn on_logical_restored(&mut self, epoch: u64) {
+        let Some(l) = self.logical.take_if(|l| l.epoch == epoch) else {
+            return;
+        };
+        self.ctx = self.corruptions[l.corruption].incident;
+        let lost = self.lose_window(l.position, l.detected_at);
+        match l.promote {
+            Some(n) if self.node_up(n) => {
+                self.promote(n);
+                self.nodes[n].data_since = l.position;
+                for m in 0..self.nodes.len() {
+                    if m != n && self.nodes[m].disk != Disk::Lost {
+                        self.nodes[m].stale = true;
+                        self.nodes[m].connected = false;
+                    }
+                }
+            }
+            _ => {
+                let p = self.primary;
+                self.recovery = None;
+                self.install_fresh_copy(p, l.position);
+            }
+        }
+        self.set_recovery_label(self.ctx, &l.how);
+        self.note(Happening::Restored {
+            how: l.how,
+            window: l.detected_at.saturating_sub(l.position),
+            lost_writes: lost,
+            corrupt_tried: l.corrupt_tried,
+        });
+    }
+
+    // ----- scheduled faults and migrations ----------------------------------
+
+    fn scheduled(&mut self, index: usize) {
+        let e = &self.sc.events[index];
+        let target = self.target_name(e.target);
+        match e.kind {
+            FaultKind::ApiCrash => {
+                if let Target::ApiServer(k) = e.target {
+                    self.crash_api(k, e.note.clone());
+                }
+            }
+            FaultKind::DbCrash => {
+                let Some(n) = self.resolve_node(e.target) else {
+                    return;
+                };
+                self.open_incident(FaultKind::DbCrash, target, e.note.clone());
+                if !self.nodes[n].crashed && self.nodes[n].disk == Disk::Ok {
+                    self.crash_node(n);
+                }
+            }
+            FaultKind::DiskLoss => {
+                let Some(n) = self.resolve_node(e.target) else {
+                    return;
+                };
+                self.open_incident(FaultKind::DiskLoss, target, e.note.clone());
+                if self.nodes[n].disk != Disk::Lost {
+                    self.lose_disk(n, 0);
+                }
+            }
+            FaultKind::ZoneOutage => {
+                if let Target::Zone(z) = e.target {
+                    self.open_incident(FaultKind::ZoneOutage, target, e.note.clone());
+                    self.zone_outage(z, e.duration, false);
+                }
+            }
+            FaultKind::RegionOutage => {
+                if let Target::Region(r) = e.target {
+                    self.open_incident(FaultKind::RegionOutage, target, e.note.clone());
+                    self.region_outage(r, e.duration, e.destroys_data, false);
+                }
+            }
+            FaultKind::Partition => {
+                if let Target::RegionPair(a, b) = e.target {
+                    self.open_incident(FaultKind::Partition, target, e.note.clone());
+                    self.partition(a, b, e.duration, false);
+                }
+            }
+            FaultKind::AccidentalDelete => {
+                self.open_incident(FaultKind::AccidentalDelete, target, e.note.clone());
+                let (share, detect) = (e.share, e.detect);
+                self.corrupt(share, detect, "an accidental delete".into());
+            }
+            FaultKind::BackupFailure => {
+                self.broken_windows.push((e.at, e.until));
+                self.note(Happening::Fault {
+                    kind: FaultKind::BackupFailure,
+                    target: "backups".into(),
+                    note: e.note.clone().or_else(|| {
+                        Some(format!(
+                            "every backup until {} silently fails",
+                            crate::units::clock(e.until)
+                        ))
+                    }),
+                });
+            }
+            FaultKind::Migration => {}
+        }
+    }
+
+    fn migration(&mut self, index: usize) {
+        let m = &self.sc.migrations[index];
+        let effect = match &m.effect {
+            MigrationEffect::Online => "online",
+            MigrationEffect::Locking { .. } => "locking",
+            MigrationEffect::Failing { .. } => "failing",
+            MigrationEffect::Destructive { .. } => "destructive",
+        };
+        if m.effect != MigrationEffect::Online {
+            self.open_incident(
+                FaultKind::Migration,
+                format!("migration V{}", m.version),
+                Some(m.description.clone()),
+            );
+        }
+        self.note(Happening::Migration {
+            version: m.version.clone(),
+            description: m.description.clone(),
+            effect: effect.into(),
+        });
+        match m.effect {
+            MigrationEffect::Online => {}
+            MigrationEffect::Locking { lock } => {
+                self.locks += 1;
+                self.at(lock, Ev::LockEnd);
+                self.set_recovery_label(self.ctx, "the lock was released");
+            }
+            MigrationEffect::Failing { rollback, fix } => {
+                let d = if rollback {
+                    fix
+                } else {
+                    self.operator_response() + fix
+                };
+                self.locks += 1;
+                self.at(d, Ev::LockEnd);
+                self.set_recovery_label(
+                    self.ctx,
+                    if rollback {
+                        "rolled back"
+                    } else {
+                        "repaired by hand"
+                    },
+                );
+            }
+            MigrationEffect::Destructive { share, detect } => {
+                let what = format!("migration V{} ({})", m.version, m.description);
+                self.corrupt(share, detect, what);
+            }
+        }
+    }
+
+    fn finish(mut self) -> TrialOutcome {
+        let h = self.sc.horizon;
+        self.now = h;
+        if let Some(s) = self.down_since.take() {
+            self.downs.push((s, h));
+            if let Some(i) = self.outage_owner.take() {
+                let inc = &mut self.outcome.incidents[i];
+                inc.rto = inc.rto.max(h - inc.at);
+            }
+        }
+        let downtime: Micros = self.downs.iter().map(|&(s, e)| e.min(h) - s.min(h)).sum();
+        self.outcome.downtime = downtime;
+        let up = h - downtime;
+        let kept = up.saturating_sub(self.lost_acked_time);
+        let others = self.poisson(self.sc.workload.writes_per_sec * kept as f64 / 1e6);
+        self.outcome.writes_acknowledged = self.lost_in_horizon + others;
+        self.outcome
+    }
+}
+
+fn restore_label(r: &RestorePlan) -> String {
+    let base = match r.source {
+        RestoreSource::PointInTime => "point-in-time recovery (backup + log archive)".to_string(),
+        RestoreSource::Backup if r.incrementals > 0 => {
+            format!(
+                "restore of the full backup + {} incremental(s)",
+                r.incrementals
+            )
+        }
+        RestoreSource::Backup => "restore of a full backup".to_string(),
+    };
+    if r.corrupt_tried > 0 {
+        format!(
+            "{base}, after {} corrupt backup(s) failed to restore",
+            r.corrupt_tried
+        )
+    } else {
+        base
+    }
+}

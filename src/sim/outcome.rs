@@ -1,0 +1,129 @@
+//! What one trial produced: totals, incidents, and (on request) the
+//! record of what happened, for `explain` and the timeline chart.
+
+use crate::scenario::{Disruption, FaultKind};
+use crate::units::Micros;
+use serde::Serialize;
+
+/// One fault and everything it set off until the system was whole again.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Incident {
+    pub cause: FaultKind,
+    /// What the fault hit, by name (`db1`, `us-east`, `api-2`, `data set`).
+    pub target: String,
+    pub disruption: Disruption,
+    /// When the fault happened.
+    pub at: Micros,
+    /// Acknowledged writes absent from the database after recovery.
+    pub lost_writes: u64,
+    /// Span of acknowledged writes lost (0 when nothing was lost).
+    pub rpo: Micros,
+    /// From the fault until writes were accepted again (0 when the write
+    /// path never went down because of it).
+    pub rto: Micros,
+    /// Writes acknowledged by a deposed primary that the new one never saw.
+    pub diverged_writes: u64,
+    /// How the data was brought back, in a few words.
+    pub recovery: Option<String>,
+}
+
+/// The result of one trial.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct TrialOutcome {
+    pub trial: u64,
+    pub horizon: Micros,
+    /// Acknowledged writes accepted during the horizon.
+    pub writes_acknowledged: u64,
+    pub lost_writes: u64,
+    /// Time in the horizon during which writes were rejected.
+    pub downtime: Micros,
+    pub diverged_writes: u64,
+    pub incidents: Vec<Incident>,
+    /// Engine events processed (a measure of the trial's cost).
+    pub events: u64,
+    /// What happened, in order; empty unless recording was asked for.
+    pub records: Vec<Record>,
+}
+
+impl TrialOutcome {
+    /// 1 - downtime / horizon.
+    pub fn availability(&self) -> f64 {
+        1.0 - self.downtime as f64 / self.horizon.max(1) as f64
+    }
+}
+
+/// One thing that happened, at a simulated time.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Record {
+    pub at: Micros,
+    /// Index into [`TrialOutcome::incidents`] of the incident this belongs to.
+    pub incident: Option<usize>,
+    #[serde(flatten)]
+    pub what: Happening,
+}
+
+/// The vocabulary of a trial's story.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum Happening {
+    /// A fault strikes.
+    Fault {
+        kind: FaultKind,
+        target: String,
+        note: Option<String>,
+    },
+    /// A component stops serving.
+    Down { component: String, why: String },
+    /// A component serves again.
+    Up { component: String },
+    /// The write path stops accepting writes.
+    WritesStopped { why: String },
+    /// The write path accepts writes again.
+    WritesResumed { after: Micros },
+    /// Recovery chosen for a primary that is down.
+    RecoveryPlanned {
+        how: String,
+        ready_in: Micros,
+        /// Position the data will be brought back to, as seconds before the
+        /// fault (the loss window), when known.
+        window: Option<Micros>,
+    },
+    /// A replica becomes the primary.
+    Promoted {
+        from: String,
+        to: String,
+        window: Micros,
+        lost_writes: u64,
+    },
+    /// Data restored from backups or the log archive.
+    Restored {
+        how: String,
+        window: Micros,
+        lost_writes: u64,
+        corrupt_tried: u32,
+    },
+    /// Acknowledged writes are gone for good.
+    DataLost {
+        lost_writes: u64,
+        window: Micros,
+        why: String,
+    },
+    /// Writes continue without the protection they were configured with.
+    Degraded { why: String },
+    /// Protection restored.
+    Protected { why: String },
+    /// A replica is re-seeded from the primary.
+    Rebuilding { node: String, ready_in: Micros },
+    /// A logical corruption (delete, destructive migration) is noticed.
+    Detected { what: String, after: Micros },
+    /// A schema migration runs.
+    Migration {
+        version: String,
+        description: String,
+        effect: String,
+    },
+    /// Two primaries accept writes at once.
+    SplitBrain { old: String, new: String },
+    /// The partition heals; diverged writes are counted.
+    Reconciled { diverged_writes: u64 },
+}

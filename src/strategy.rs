@@ -1,0 +1,373 @@
+//! Strategies: named transformations of a scenario's topology, so that one
+//! file can be compared under every data-protection design.
+//!
+//! A name is a base, optionally followed by modifiers:
+//!
+//! ```text
+//!   none | backup-only | async | semi-sync | sync | delayed      (base)
+//!   +backup   keep (or add) the backup schedule
+//!   +pitr     backups plus continuous log archiving (point-in-time recovery)
+//!   +delayed  add a delayed replica beside the others
+//! ```
+//!
+//! and the disaster-recovery tiers are presets built from the same pieces:
+//! `backup-and-restore`, `pilot-light`, `warm-standby`, `hot-standby`,
+//! `active-active`. Every transformation keeps node names stable, so the
+//! same trial draws the same failure times under every strategy.
+//! docs/strategies.md describes each one.
+
+use crate::dist::Dist;
+use crate::scenario::{
+    ApiPool, Backups, FailoverMode, LogArchive, Node, RegionId, ReplicationMode, Role, Scenario,
+    ZoneId,
+};
+use crate::units::{DAY, HOUR, MINUTE};
+use std::fmt;
+
+/// The strategies `compare` runs when none are named.
+pub const DEFAULT_SET: &[&str] = &[
+    "none",
+    "backup-only",
+    "async",
+    "semi-sync",
+    "sync",
+    "delayed",
+    "async+backup",
+];
+
+/// Every base and preset, with what it builds (for `--help` and errors).
+pub const CATALOG: &[(&str, &str)] = &[
+    ("none", "one database, no replica, no backup"),
+    (
+        "backup-only",
+        "one database and the backup schedule, no replica",
+    ),
+    (
+        "async",
+        "replicas receive the log after the primary acknowledges",
+    ),
+    (
+        "semi-sync",
+        "a write is acknowledged once one replica has it; falls back to async after a timeout",
+    ),
+    (
+        "sync",
+        "a write is acknowledged once the synchronous replica has it",
+    ),
+    ("delayed", "replicas apply the log after a fixed delay"),
+    (
+        "backup-and-restore",
+        "DR tier: backups copied to a second region, no replica",
+    ),
+    (
+        "pilot-light",
+        "DR tier: an async standby in a second region, promoted by hand, plus backups",
+    ),
+    (
+        "warm-standby",
+        "DR tier: a local async replica with automatic failover, an active replica in a second region promoted by hand, plus backups",
+    ),
+    (
+        "hot-standby",
+        "DR tier: a local sync replica, an async replica in a second region, automatic failover across regions, backups with point-in-time recovery",
+    ),
+    (
+        "active-active",
+        "DR tier: API servers and replicas in every region, automatic cross-region failover, backups with point-in-time recovery",
+    ),
+];
+
+/// A strategy that cannot be built from this scenario, or an unknown name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StrategyError(pub String);
+
+impl fmt::Display for StrategyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StrategyError {}
+
+/// The name `run` reports the scenario under: its own replication mode.
+pub fn own_name(sc: &Scenario) -> String {
+    sc.replication.mode.name().to_string()
+}
+
+/// Builds the scenario a strategy describes.
+pub fn apply(sc: &Scenario, name: &str) -> Result<Scenario, StrategyError> {
+    let mut parts = name.split('+');
+    let base = parts.next().unwrap_or_default();
+    let mut out = sc.clone();
+    match base {
+        "none" => {
+            keep_primary_only(&mut out);
+            out.backups = None;
+        }
+        "backup-only" => {
+            keep_primary_only(&mut out);
+            ensure_backups(&mut out);
+        }
+        "async" | "semi-sync" | "sync" | "delayed" => {
+            let mode = ReplicationMode::parse(base).expect("listed above");
+            ensure_local_replica(&mut out);
+            for n in out.nodes.iter_mut().filter(|n| n.role == Role::Replica) {
+                n.mode = mode;
+            }
+            out.replication.mode = mode;
+            if out.failover.mode == FailoverMode::None {
+                out.failover.mode = FailoverMode::Automatic;
+            }
+            out.backups = None;
+        }
+        "backup-and-restore" => {
+            keep_primary_only(&mut out);
+            ensure_backups(&mut out);
+            let far = second_region(&out, name)?;
+            add_copy(&mut out, far);
+        }
+        "pilot-light" => {
+            keep_primary_only(&mut out);
+            let far = second_region(&out, name)?;
+            add_replica(&mut out, far, ReplicationMode::Async, false)?;
+            out.failover.mode = FailoverMode::Manual;
+            out.failover.cross_region = false;
+            // The standby's compute is off: provisioning it is the warm-up.
+            out.failover.standby_warmup =
+                Dist::lognormal_median_p95(15.0 * MINUTE as f64, HOUR as f64);
+            ensure_backups(&mut out);
+            add_copy(&mut out, far);
+            out.replication.mode = ReplicationMode::Async;
+        }
+        "warm-standby" => {
+            keep_primary_only(&mut out);
+            ensure_local_replica(&mut out);
+            let far = second_region(&out, name)?;
+            add_replica(&mut out, far, ReplicationMode::Async, true)?;
+            out.failover.mode = FailoverMode::Automatic;
+            out.failover.cross_region = false;
+            ensure_backups(&mut out);
+            add_copy(&mut out, far);
+            out.replication.mode = ReplicationMode::Async;
+        }
+        "hot-standby" => {
+            keep_primary_only(&mut out);
+            ensure_local_replica(&mut out);
+            for n in out.nodes.iter_mut().filter(|n| n.role == Role::Replica) {
+                n.mode = ReplicationMode::Sync;
+            }
+            let far = second_region(&out, name)?;
+            add_replica(&mut out, far, ReplicationMode::Async, true)?;
+            out.failover.mode = FailoverMode::Automatic;
+            out.failover.cross_region = true;
+            ensure_backups(&mut out);
+            add_copy(&mut out, far);
+            add_pitr(&mut out);
+            out.replication.mode = ReplicationMode::Sync;
+        }
+        "active-active" => {
+            keep_primary_only(&mut out);
+            ensure_local_replica(&mut out);
+            for n in out.nodes.iter_mut().filter(|n| n.role == Role::Replica) {
+                n.mode = ReplicationMode::Sync;
+            }
+            let far = second_region(&out, name)?;
+            add_replica(&mut out, far, ReplicationMode::Async, true)?;
+            out.failover.mode = FailoverMode::Automatic;
+            out.failover.cross_region = true;
+            spread_api(&mut out);
+            ensure_backups(&mut out);
+            add_copy(&mut out, far);
+            add_pitr(&mut out);
+            out.replication.mode = ReplicationMode::Sync;
+        }
+        _ => return Err(unknown(name)),
+    }
+    for modifier in parts {
+        match modifier {
+            "backup" => restore_backups(&mut out, sc),
+            "pitr" => {
+                restore_backups(&mut out, sc);
+                add_pitr(&mut out);
+            }
+            "delayed" => {
+                let region = out.zones[out.nodes[out.initial_primary()].zone].region;
+                add_replica(&mut out, region, ReplicationMode::Delayed, false)?;
+            }
+            _ => return Err(unknown(name)),
+        }
+    }
+    out.name = sc.name.clone();
+    Ok(out)
+}
+
+fn unknown(name: &str) -> StrategyError {
+    let names: Vec<&str> = CATALOG.iter().map(|(n, _)| *n).collect();
+    StrategyError(format!(
+        "unknown strategy `{name}`: use one of {}, optionally followed by +backup, +pitr or +delayed (e.g. async+backup)",
+        names.join(", ")
+    ))
+}
+
+fn keep_primary_only(sc: &mut Scenario) {
+    let p = sc.initial_primary();
+    sc.nodes = vec![sc.nodes[p].clone()];
+    sc.replication.mode = ReplicationMode::None;
+    sc.failover.mode = FailoverMode::None;
+    // Scheduled faults name nodes by index: re-point them at the primary.
+    for e in &mut sc.events {
+        if let crate::scenario::Target::Node(n) = e.target {
+            e.target = if n == p {
+                crate::scenario::Target::Node(0)
+            } else {
+                crate::scenario::Target::Absent
+            };
+        }
+    }
+}
+
+/// Puts back the original scenario's backups (a base may have removed
+/// them), or the default schedule if it had none.
+fn restore_backups(out: &mut Scenario, original: &Scenario) {
+    if out.backups.is_none() {
+        out.backups = original.backups.clone();
+    }
+    ensure_backups(out);
+}
+
+/// The scenario's backups, or a default schedule: weekly full, daily
+/// incrementals, kept 35 days, in the primary's region.
+fn ensure_backups(sc: &mut Scenario) {
+    if sc.backups.is_some() {
+        return;
+    }
+    let region = sc.zones[sc.nodes[sc.initial_primary()].zone].region;
+    sc.backups = Some(Backups {
+        full_every: 7 * DAY,
+        incremental_every: Some(DAY),
+        first_at: 2 * HOUR,
+        throughput: 100e6,
+        restore_throughput: 200e6,
+        provision: Dist::lognormal_median_p95(10.0 * MINUTE as f64, 30.0 * MINUTE as f64),
+        retention: 35 * DAY,
+        region,
+        copy_to: Vec::new(),
+        copy_delay: HOUR,
+        corrupt: 0.0,
+        log_archive: None,
+    });
+}
+
+/// Continuous archiving every 5 minutes: RDS's LatestRestorableTime is
+/// typically within 5 minutes of now (aws.amazon.com/rds/details/backup).
+fn add_pitr(sc: &mut Scenario) {
+    if let Some(b) = &mut sc.backups
+        && b.log_archive.is_none()
+    {
+        b.log_archive = Some(LogArchive {
+            interval: 5 * MINUTE,
+            replay_throughput: 50e6,
+        });
+    }
+}
+
+fn add_copy(sc: &mut Scenario, region: RegionId) {
+    if let Some(b) = &mut sc.backups
+        && b.region != region
+        && !b.copy_to.contains(&region)
+    {
+        b.copy_to.push(region);
+    }
+}
+
+fn second_region(sc: &Scenario, strategy: &str) -> Result<RegionId, StrategyError> {
+    let pr = sc.zones[sc.nodes[sc.initial_primary()].zone].region;
+    (0..sc.regions.len())
+        .find(|&r| r != pr && sc.network.region_rtt(pr, r).is_some())
+        .ok_or_else(|| {
+            StrategyError(format!(
+                "strategy `{strategy}` needs a second region reachable from the primary's; add one to [[regions]] with a [[network.links]] entry"
+            ))
+        })
+}
+
+/// Makes sure at least one replica exists in the primary's region, in
+/// another zone when there is one.
+fn ensure_local_replica(sc: &mut Scenario) {
+    let p = sc.initial_primary();
+    let pz = sc.nodes[p].zone;
+    let region = sc.zones[pz].region;
+    if sc
+        .nodes
+        .iter()
+        .any(|n| n.role == Role::Replica && sc.zones[n.zone].region == region)
+    {
+        return;
+    }
+    let zone = other_zone(sc, region, pz);
+    let mode = match sc.replication.mode {
+        ReplicationMode::None => ReplicationMode::Async,
+        m => m,
+    };
+    push_replica(sc, zone, mode, true);
+}
+
+fn other_zone(sc: &Scenario, region: RegionId, avoid: ZoneId) -> ZoneId {
+    sc.regions[region]
+        .zones
+        .iter()
+        .copied()
+        .find(|&z| z != avoid)
+        .unwrap_or(avoid)
+}
+
+fn add_replica(
+    sc: &mut Scenario,
+    region: RegionId,
+    mode: ReplicationMode,
+    active: bool,
+) -> Result<(), StrategyError> {
+    let zone = sc.regions[region].zones[0];
+    let pz = sc.nodes[sc.initial_primary()].zone;
+    let zone = if zone == pz {
+        other_zone(sc, region, pz)
+    } else {
+        zone
+    };
+    push_replica(sc, zone, mode, active);
+    Ok(())
+}
+
+fn push_replica(sc: &mut Scenario, zone: ZoneId, mode: ReplicationMode, active: bool) {
+    // Named by place, not by mode, so the same replica keeps the same
+    // random stream under every strategy.
+    let base = format!("replica-{}", sc.zones[zone].name);
+    let mut name = base.clone();
+    let mut k = 2;
+    while sc.nodes.iter().any(|n| n.name == name) {
+        name = format!("{base}-{k}");
+        k += 1;
+    }
+    sc.nodes.push(Node {
+        name,
+        zone,
+        role: Role::Replica,
+        active,
+        mode,
+    });
+}
+
+/// Spreads the API pool over every zone of every region (active-active).
+fn spread_api(sc: &mut Scenario) {
+    let zones: Vec<ZoneId> = (0..sc.zones.len()).collect();
+    if let Some(api) = &mut sc.api {
+        let n = api.servers.len().max(zones.len());
+        api.servers = (0..n).map(|k| zones[k % zones.len()]).collect();
+    } else {
+        sc.api = Some(ApiPool {
+            servers: zones.clone(),
+            min_healthy: 1,
+            restart: Dist::Fixed(2 * MINUTE),
+        });
+    }
+}
