@@ -2,6 +2,7 @@
 //! a web application's data tier.
 
 pub mod app;
+pub mod charts;
 pub mod cli;
 pub mod dist;
 pub mod library;
@@ -10,6 +11,6 @@ pub mod output;
 pub mod results;
 pub mod scenario;
 pub mod sim;
-pub mod stats;
 pub mod strategy;
+pub mod stats;
 pub mod units;
