@@ -974,6 +974,14 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         }
         let target_path = format!("{path}.target");
         let target = match kind {
+            FaultKind::ApiCrash if api.is_none() => {
+                c.err_help(
+                    &target_path,
+                    "an api-crash needs an API pool, and the scenario has no [api] section",
+                    "add [api] with servers = N",
+                );
+                Target::ApiServer(0)
+            }
             FaultKind::ApiCrash => match e.target.as_deref() {
                 None | Some("api") => Target::ApiServer(0),
                 Some(t) => match t.strip_prefix("api-").and_then(|k| k.parse::<usize>().ok()) {
