@@ -644,6 +644,13 @@ impl<'e, 'a> Sim<'e, 'a> {
             fresh.push((cursor, b));
         }
         let acked: Micros = fresh.iter().map(|&(s, e)| self.acked_time(s, e)).sum();
+        // The span of writes this loss takes: from the first newly lost
+        // moment at which writes were being accepted.
+        let first_fresh = fresh
+            .iter()
+            .find(|&&(s, e)| self.acked_time(s, e) > 0)
+            .map(|&(s, e)| s + self.first_acked_offset(s, e))
+            .unwrap_or(b);
         let lost = self.poisson(self.sc.workload.writes_per_sec * acked as f64 / 1e6);
         self.lost_acked_time += acked;
         self.lost_in_horizon += lost;
@@ -658,8 +665,27 @@ impl<'e, 'a> Sim<'e, 'a> {
             }
         }
         self.lost = merged;
-        self.charge_loss(lost, if lost > 0 { b - a } else { 0 });
+        self.charge_loss(lost, if lost > 0 { b - first_fresh } else { 0 });
         lost
+    }
+
+    /// How far into [a, b] the write path was first up.
+    fn first_acked_offset(&self, a: Micros, b: Micros) -> Micros {
+        let mut t = a;
+        // Skip the downtime intervals that cover `t`, in order.
+        loop {
+            let covering = self
+                .downs
+                .iter()
+                .copied()
+                .chain(self.down_since.map(|s| (s, self.now.max(s))))
+                .find(|&(s, e)| s <= t && t < e);
+            match covering {
+                Some((_, e)) if e < b => t = e,
+                Some(_) => return b - a,
+                None => return t - a,
+            }
+        }
     }
 
     fn charge_loss(&mut self, lost: u64, rpo: Micros) {

@@ -1,0 +1,93 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::PathBuf;
+
+/// The failsim binary, with colours off.
+pub fn failsim() -> Command {
+    let mut c = Command::new(assert_cmd::cargo::cargo_bin!("failsim"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+/// A temporary folder holding one scenario file; kept alive by the guard.
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+pub fn fixture(name: &str, text: &str) -> Fixture {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write fixture");
+    Fixture { dir, path }
+}
+
+/// A small one-region world: the head of a scenario, to which tests append
+/// nodes, replication, backups and events.
+pub const WORLD: &str = r#"
+name = "test"
+seed = 7
+trials = 200
+horizon = "30d"
+
+[workload]
+writes_per_sec = 100
+write_size = "1KB"
+data_size = "10GB"
+history = "30d"
+
+[[regions]]
+name = "east"
+zones = ["east-a", "east-b", "east-c"]
+
+[[regions]]
+name = "west"
+zones = ["west-a"]
+
+[[network.links]]
+between = ["east", "west"]
+rtt = "70ms"
+"#;
+
+pub const PRIMARY: &str = r#"
+[[database.nodes]]
+name = "db1"
+zone = "east-a"
+role = "primary"
+"#;
+
+pub const REPLICA: &str = r#"
+[[database.nodes]]
+name = "db2"
+zone = "east-b"
+role = "replica"
+"#;
+
+/// Runs a scenario text and returns the parsed JSON results.
+pub fn run_json(text: &str, extra: &[&str]) -> serde_json::Value {
+    let f = fixture("s.toml", text);
+    let out = failsim()
+        .arg("run")
+        .arg(&f.path)
+        .args(["--json", "-", "--quiet"])
+        .args(extra)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "failsim failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+/// The first strategy's entry of a results document.
+pub fn first(v: &serde_json::Value) -> &serde_json::Value {
+    &v["strategies"][0]
+}
+
+pub fn metric(v: &serde_json::Value, name: &str, stat: &str) -> f64 {
+    first(v)["metrics"][name][stat].as_f64().expect("number")
+}

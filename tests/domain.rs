@@ -1,0 +1,220 @@
+//! The lessons of the domain, checked with numbers by running the binary on
+//! scenario files: what each design loses, and how long it is down.
+
+mod common;
+use common::*;
+
+fn scenario(parts: &[&str]) -> String {
+    let mut s = WORLD.to_string();
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
+#[test]
+fn a_stateless_api_crash_loses_no_writes() {
+    // Every API server crashes at once: writes stop, but nothing is lost.
+    let mut events = String::from("[api]\nservers = 3\nmin_healthy = 2\nrestart = \"5m\"\n");
+    for k in 0..3 {
+        events.push_str(&format!(
+            "[[events]]\nat = \"2d\"\nfault = \"api-crash\"\ntarget = \"api-{k}\"\n"
+        ));
+    }
+    let v = run_json(&scenario(&[PRIMARY, &events]), &[]);
+    assert_eq!(metric(&v, "lost_writes", "max"), 0.0);
+    assert_eq!(first(&v)["p_data_loss"], 0.0);
+    // Three crashes at once: the pool is below its minimum for the restart.
+    assert!((metric(&v, "downtime_seconds", "mean") - 300.0).abs() < 1e-6);
+}
+
+#[test]
+fn one_api_crash_above_the_minimum_costs_nothing() {
+    let api = "[api]\nservers = 3\nmin_healthy = 2\nrestart = \"5m\"\n[[events]]\nat = \"2d\"\nfault = \"api-crash\"\ntarget = \"api-1\"\n";
+    let v = run_json(&scenario(&[PRIMARY, api]), &[]);
+    assert_eq!(metric(&v, "downtime_seconds", "max"), 0.0);
+    assert_eq!(metric(&v, "lost_writes", "max"), 0.0);
+}
+
+#[test]
+fn a_database_crash_stops_writes_without_losing_them() {
+    let s = scenario(&[
+        PRIMARY,
+        "[database]\nrestart = \"90s\"\n[[events]]\nat = \"1d\"\nfault = \"db-crash\"\ntarget = \"primary\"\n",
+    ]);
+    let v = run_json(&s, &[]);
+    assert_eq!(metric(&v, "lost_writes", "max"), 0.0);
+    assert!((metric(&v, "rto_seconds", "max") - 90.0).abs() < 1e-6);
+}
+
+#[test]
+fn async_replication_loses_about_rate_times_lag_at_a_primary_disk_loss() {
+    // 100 writes/s, 2 s of lag: about 200 acknowledged writes per loss.
+    let s = scenario(&[
+        PRIMARY,
+        REPLICA,
+        "[replication]\nmode = \"async\"\nlag = \"2s\"\n[[events]]\nat = \"1d\"\nfault = \"disk-loss\"\ntarget = \"primary\"\n",
+    ]);
+    let v = run_json(&s, &["--trials", "2000"]);
+    let ci = &first(&v)["metrics"]["lost_writes"]["ci95"];
+    let (lo, hi) = (ci[0].as_f64().unwrap(), ci[1].as_f64().unwrap());
+    assert!(lo <= 200.0 && 200.0 <= hi, "expected 200 in [{lo}, {hi}]");
+    assert!(
+        hi - lo < 5.0,
+        "the interval should be decisive: [{lo}, {hi}]"
+    );
+    // The loss window is the lag.
+    assert!((metric(&v, "rpo_seconds", "max") - 2.0).abs() < 1e-3);
+}
+
+#[test]
+fn sync_replication_loses_nothing_on_any_single_failure() {
+    for fault in [
+        "fault = \"disk-loss\"\ntarget = \"primary\"",
+        "fault = \"db-crash\"\ntarget = \"primary\"",
+        "fault = \"zone-outage\"\ntarget = \"east-a\"\nduration = \"2h\"",
+    ] {
+        let s = scenario(&[
+            PRIMARY,
+            REPLICA,
+            &format!(
+                "[replication]\nmode = \"sync\"\n[database]\nrestart = \"10m\"\n[[events]]\nat = \"1d\"\n{fault}\n"
+            ),
+        ]);
+        let v = run_json(&s, &[]);
+        assert_eq!(metric(&v, "lost_writes", "max"), 0.0, "{fault}");
+        assert_eq!(first(&v)["p_data_loss"], 0.0, "{fault}");
+        // ...and it pays a round trip on every write.
+        assert_eq!(first(&v)["write_latency_added_ms"], 1.0);
+    }
+}
+
+#[test]
+fn backup_only_loses_up_to_the_backup_interval() {
+    let s = scenario(&[
+        PRIMARY,
+        "[backups]\nfull_every = \"1d\"\nfirst_at = \"0s\"\nthroughput = \"1GB/s\"\n\
+         [faults]\ndisk_loss = { mttf = \"60d\" }\n",
+    ]);
+    let v = run_json(&s, &["--trials", "3000"]);
+    let max = metric(&v, "rpo_seconds", "max");
+    // A backup's position is its start; it is usable once finished (10 s).
+    assert!(max > 0.0 && max <= 86_400.0 + 10.0, "max RPO {max}");
+    // A disk loss at a uniform time loses half an interval on average.
+    let lost_per_loss = metric(&v, "lost_writes", "mean")
+        / (first(&v)["by_cause"][0]["incidents_per_trial"]
+            .as_f64()
+            .unwrap());
+    let expected = 100.0 * 86_400.0 / 2.0;
+    assert!(
+        (lost_per_loss / expected - 1.0).abs() < 0.1,
+        "{lost_per_loss} vs {expected}"
+    );
+}
+
+#[test]
+fn a_replica_does_not_undo_an_accidental_delete_but_a_backup_does() {
+    let delete = "[[events]]\nat = \"10d\"\nfault = \"accidental-delete\"\nshare = \"20%\"\ndetect = \"30m\"\n";
+    let replica_only = scenario(&[PRIMARY, REPLICA, delete]);
+    let v = run_json(&replica_only, &[]);
+    assert_eq!(first(&v)["p_data_loss"], 1.0);
+    // The deleted share of everything written so far: 20% of (30 d history + 10 d).
+    let expected = 0.2 * 100.0 * 40.0 * 86_400.0;
+    let mean = metric(&v, "lost_writes", "mean");
+    assert!((mean / expected - 1.0).abs() < 0.01, "{mean} vs {expected}");
+
+    let with_backup = scenario(&[
+        PRIMARY,
+        REPLICA,
+        "[backups]\nfull_every = \"1d\"\nfirst_at = \"0s\"\n",
+        delete,
+    ]);
+    let b = run_json(&with_backup, &[]);
+    let restored = metric(&b, "lost_writes", "max");
+    // The restore goes back to midnight: about 10.5 h of writes, far fewer.
+    assert!(restored < expected / 10.0, "{restored}");
+    assert!(restored > 0.0);
+}
+
+#[test]
+fn manual_failover_takes_longer_than_automatic() {
+    let rto = |mode: &str| {
+        let s = scenario(&[
+            PRIMARY,
+            REPLICA,
+            &format!(
+                "[failover]\nmode = \"{mode}\"\ndetection = \"30s\"\npromotion = \"30s\"\n\
+                 [operators]\nresponse = {{ dist = \"lognormal\", median = \"15m\", p95 = \"1h\" }}\n\
+                 [[events]]\nat = \"1d\"\nfault = \"disk-loss\"\ntarget = \"primary\"\n"
+            ),
+        ]);
+        metric(&run_json(&s, &[]), "rto_seconds", "mean")
+    };
+    let (automatic, manual) = (rto("automatic"), rto("manual"));
+    assert!((automatic - 60.0).abs() < 1e-6, "automatic {automatic}");
+    assert!(
+        manual > automatic * 5.0,
+        "manual {manual} vs automatic {automatic}"
+    );
+}
+
+#[test]
+fn a_standby_replica_takes_longer_to_promote_than_an_active_one() {
+    let rto = |mode: &str| {
+        let s = scenario(&[
+            PRIMARY,
+            &format!(
+                "[[database.nodes]]\nname = \"db2\"\nzone = \"east-b\"\nrole = \"replica\"\nmode = \"{mode}\"\n"
+            ),
+            "[failover]\ndetection = \"30s\"\npromotion = \"30s\"\nstandby_warmup = \"3m\"\n\
+             [[events]]\nat = \"1d\"\nfault = \"disk-loss\"\ntarget = \"primary\"\n",
+        ]);
+        metric(&run_json(&s, &[]), "rto_seconds", "mean")
+    };
+    assert!((rto("active") - 60.0).abs() < 1e-6);
+    assert!((rto("standby") - 240.0).abs() < 1e-6);
+}
+
+#[test]
+fn json_scenarios_run_like_toml_ones() {
+    let text = r#"{
+      "name": "json-test", "seed": 3, "trials": 50, "horizon": "10d",
+      "workload": { "writes_per_sec": 10 },
+      "regions": [ { "name": "r", "zones": ["a", "b"] } ],
+      "database": { "nodes": [
+        { "name": "p", "zone": "a", "role": "primary" },
+        { "name": "q", "zone": "b", "role": "replica" } ] },
+      "replication": { "mode": "async", "lag": "1s" },
+      "events": [ { "at": "1d", "fault": "disk-loss", "target": "p" } ]
+    }"#;
+    let f = fixture("s.json", text);
+    let out = failsim()
+        .arg("run")
+        .arg(&f.path)
+        .args(["--json", "-", "-q"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["scenario"], "json-test");
+    assert_eq!(v["strategies"][0]["strategy"], "async");
+    assert!(
+        v["strategies"][0]["metrics"]["lost_writes"]["mean"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+}
+
+#[test]
+fn the_default_scenario_runs_with_no_argument() {
+    let out = failsim().args(["run", "--trials", "100"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("ecommerce"), "{text}");
+    assert!(text.contains("lost orders per trial"), "{text}");
+}
