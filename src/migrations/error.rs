@@ -52,7 +52,7 @@ pub enum MigrationError {
         second.display()
     )]
     DuplicateVersion {
-        /// The version, as written in the first file.
+        /// The version in its canonical numeric form (`2` for `V2.0`).
         version: String,
         /// The first file.
         first: PathBuf,
@@ -67,7 +67,7 @@ pub enum MigrationError {
         second.display()
     )]
     DuplicateUndo {
-        /// The version, as written in the first file.
+        /// The version in its canonical numeric form.
         version: String,
         /// The first file.
         first: PathBuf,

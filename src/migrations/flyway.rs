@@ -101,6 +101,13 @@ fn cmp_digits(a: &str, b: &str) -> Ordering {
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
+/// The canonical form: `2` for `V2`, `V2.0` and `V002`.
+impl std::fmt::Display for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.parts.join("."))
+    }
+}
+
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
         let n = self.parts.len().max(other.parts.len());
@@ -181,7 +188,7 @@ fn parse_name(stem: &str) -> Result<Name, String> {
     let rest = &stem[1..];
     let Some(separator) = rest.find("__") else {
         let hint = suggest_separator(prefix, rest)
-            .map(|s| format!("; did you mean {s}.sql?"))
+            .map(|s| format!("; rename it to {s}.sql"))
             .unwrap_or_default();
         return Err(format!(
             "there is no `__` (two underscores) between the version and the description{hint}"
@@ -328,7 +335,7 @@ pub fn read_flyway_dir(path: &Path) -> Result<MigrationSet, MigrationError> {
     for pair in versioned.windows(2) {
         if pair[0].0 == pair[1].0 {
             return Err(MigrationError::DuplicateVersion {
-                version: pair[0].1.clone(),
+                version: pair[0].0.to_string(),
                 first: pair[0].3.clone(),
                 second: pair[1].3.clone(),
             });
@@ -338,7 +345,7 @@ pub fn read_flyway_dir(path: &Path) -> Result<MigrationSet, MigrationError> {
     for pair in undo.windows(2) {
         if pair[0].0 == pair[1].0 {
             return Err(MigrationError::DuplicateUndo {
-                version: pair[0].1.clone(),
+                version: pair[0].0.to_string(),
                 first: pair[0].2.clone(),
                 second: pair[1].2.clone(),
             });
@@ -373,10 +380,8 @@ pub fn read_flyway_dir(path: &Path) -> Result<MigrationSet, MigrationError> {
             ));
         }
     }
-    let undone: BTreeMap<String, &PathBuf> = undo
-        .iter()
-        .map(|(v, _, f)| (v.parts.join("."), f))
-        .collect();
+    let undone: BTreeMap<String, &PathBuf> =
+        undo.iter().map(|(v, _, f)| (v.to_string(), f)).collect();
     for (version, shown, file) in &undo {
         if versioned
             .binary_search_by(|(v, ..)| v.cmp(version))
@@ -391,7 +396,7 @@ pub fn read_flyway_dir(path: &Path) -> Result<MigrationSet, MigrationError> {
 
     let mut migrations = Vec::with_capacity(versioned.len() + repeatable.len());
     for (version, shown, description, file) in versioned {
-        let has_rollback = undone.contains_key(&version.parts.join("."));
+        let has_rollback = undone.contains_key(&version.to_string());
         let source = Source {
             version: shown,
             description,
@@ -534,7 +539,7 @@ mod tests {
             Ok(Name::Callback)
         );
         let e = parse_name("V1_init").unwrap_err();
-        assert!(e.contains("did you mean V1__init.sql"), "{e}");
+        assert!(e.contains("rename it to V1__init.sql"), "{e}");
         assert!(parse_name("Vx__a").unwrap_err().contains("`x`"));
         assert!(parse_name("V__a").unwrap_err().contains("no version"));
         assert!(parse_name("R1__a").unwrap_err().contains("R__a.sql"));

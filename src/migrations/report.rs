@@ -161,8 +161,9 @@ pub fn to_scenario_toml(set: &MigrationSet, start: Duration, spacing: Duration) 
 }
 
 /// Renders the set for a terminal: one block per migration (version,
-/// effect, rollback, description, then its reasons), the migrations without
-/// a rollback, statements not recognized, and warnings.
+/// effect, whether it has a rollback, whether it runs as one transaction,
+/// description, then its file and reasons), the migrations without a
+/// rollback, statements not recognized, and warnings.
 pub fn render_text(set: &MigrationSet) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -172,7 +173,7 @@ pub fn render_text(set: &MigrationSet) -> String {
         set.migrations.len(),
         if set.migrations.len() == 1 { "" } else { "s" }
     );
-    let rows: Vec<[String; 5]> = set
+    let rows: Vec<[String; 6]> = set
         .migrations
         .iter()
         .enumerate()
@@ -182,18 +183,27 @@ pub fn render_text(set: &MigrationSet) -> String {
                 m.version.clone(),
                 m.effect.as_str().to_owned(),
                 if m.has_rollback { "yes" } else { "no" }.to_owned(),
+                if m.transactional { "yes" } else { "no" }.to_owned(),
                 m.description.clone(),
             ]
         })
         .collect();
-    let header = ["#", "version", "effect", "rollback", "description"].map(str::to_owned);
+    let header = [
+        "#",
+        "version",
+        "effect",
+        "rollback",
+        "transaction",
+        "description",
+    ]
+    .map(str::to_owned);
     let mut widths = header.each_ref().map(|h| h.chars().count());
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let line = |cells: &[String; 5]| {
+    let line = |cells: &[String; 6]| {
         let mut s = String::new();
         for (k, (cell, w)) in cells.iter().zip(widths).enumerate() {
             if k + 1 == cells.len() {
@@ -210,12 +220,6 @@ pub fn render_text(set: &MigrationSet) -> String {
     for (row, m) in rows.iter().zip(&set.migrations) {
         let _ = writeln!(out, "{}", line(row));
         let _ = writeln!(out, "      {}", location(m));
-        if !m.transactional {
-            let _ = writeln!(
-                out,
-                "      - not run as one transaction: a failure part-way leaves a partial change"
-            );
-        }
         for r in &m.reasons {
             let _ = writeln!(out, "      - {r}");
         }
