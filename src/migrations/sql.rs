@@ -192,6 +192,17 @@ impl<'a> Lexer<'a> {
                 }
             }
             self.at_line_start = false;
+            // A custom delimiter ends a word or number too, as in the MySQL
+            // client: `END$$` is `END` then `$$`.
+            let inline = delims
+                .and_then(|d| d.inline.as_deref())
+                .filter(|d| !d.is_empty())
+                .map(str::as_bytes);
+            let at_delimiter = |i: usize| {
+                inline.is_some_and(|d| {
+                    b.len() - i >= d.len() && b[i..i + d.len()].eq_ignore_ascii_case(d)
+                })
+            };
             let c = b[start];
             let next = b.get(start + 1).copied();
             let kind = match c {
@@ -224,7 +235,7 @@ impl<'a> Lexer<'a> {
                 },
                 b'0'..=b'9' => {
                     let mut i = start;
-                    while i < b.len() && (is_ident(b[i]) || b[i] == b'.') {
+                    while i < b.len() && (is_ident(b[i]) || b[i] == b'.') && !at_delimiter(i) {
                         i += 1;
                     }
                     self.pos = i;
@@ -232,7 +243,7 @@ impl<'a> Lexer<'a> {
                 }
                 _ if is_ident_start(c) => {
                     let mut i = start;
-                    while i < b.len() && is_ident(b[i]) {
+                    while i < b.len() && is_ident(b[i]) && !at_delimiter(i) {
                         i += 1;
                     }
                     // PostgreSQL escape string: E'it\'s'.
@@ -1523,13 +1534,15 @@ fn alter_action(ctx: &mut Context, table: &str, a: &[Tok<'_>]) -> Option<Classif
         "ALTER" => {
             let mut j = 1;
             eat(a, &mut j, "COLUMN");
-            let column = name_at(a, j).map(|(n, _)| n).unwrap_or_default();
-            if has_top(a, "TYPE") {
+            let (column, k) = name_at(a, j).unwrap_or_default();
+            // After the name, so that a column called `type` is not a TYPE change.
+            let change = a.get(k..).unwrap_or_default();
+            if has_top(change, "TYPE") {
                 Classification::locking(
                     format!("ALTER COLUMN {column} TYPE on {table}"),
                     "rewrites the table, blocking reads and writes until it is done",
                 )
-            } else if has_top_seq(a, &["SET", "NOT", "NULL"]) {
+            } else if has_top_seq(change, &["SET", "NOT", "NULL"]) {
                 Classification::locking(
                     format!("ALTER COLUMN {column} SET NOT NULL on {table}"),
                     "scans every row while blocking writes",
@@ -1715,11 +1728,11 @@ fn add_constraint(table: &str, c: &[Tok<'_>]) -> Classification {
             "checks every existing row while blocking writes",
         ),
         "UNIQUE" | "PRIMARY" if has_top_seq(c, &["USING", "INDEX"]) => {
-            Classification::online(format!("ADD {kind} USING INDEX on {table}"))
+            Classification::online(format!("ADD {} USING INDEX on {table}", key_kind(&kind)))
                 .detail("reuses an index built beforehand")
         }
         "UNIQUE" | "PRIMARY" | "EXCLUDE" => Classification::locking(
-            format!("ADD {kind} on {table}"),
+            format!("ADD {} on {table}", key_kind(&kind)),
             "builds an index while blocking writes (build it CONCURRENTLY first, then add the constraint USING INDEX)",
         ),
         "FULLTEXT" | "SPATIAL" => Classification::locking(
@@ -1729,6 +1742,15 @@ fn add_constraint(table: &str, c: &[Tok<'_>]) -> Classification {
         "INDEX" | "KEY" => Classification::online(format!("ADD INDEX on {table}"))
             .detail("MySQL (InnoDB) builds secondary indexes without blocking writes"),
         _ => Classification::online(format!("ADD {kind} on {table}")),
+    }
+}
+
+/// `PRIMARY` reads better as `PRIMARY KEY`.
+fn key_kind(kind: &str) -> &str {
+    if kind == "PRIMARY" {
+        "PRIMARY KEY"
+    } else {
+        kind
     }
 }
 
@@ -1953,6 +1975,16 @@ mod tests {
         let s = texts(sql);
         assert_eq!(s.len(), 2, "{s:?}");
         assert!(s[0].starts_with("CREATE PROCEDURE") && s[0].ends_with("END"));
+        // The delimiter right after a word, as MySQL dumps write it.
+        let sql = "DELIMITER $$\nCREATE TRIGGER t BEFORE UPDATE ON o FOR EACH ROW\nBEGIN\n  IF NEW.a THEN SET NEW.b = 1; END IF;\nEND$$\nDELIMITER ;\nUPDATE o SET b = 2;";
+        let s = texts(sql);
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert!(
+            s[0].ends_with("END") && s[1] == "UPDATE o SET b = 2",
+            "{s:?}"
+        );
+        // Without a custom delimiter, `$` stays part of an identifier.
+        assert_eq!(texts("SELECT a$b FROM t"), vec!["SELECT a$b FROM t"]);
     }
 
     #[test]
@@ -2041,6 +2073,9 @@ mod tests {
             "CREATE INDEX idx ON orders (status)",
             "CREATE UNIQUE INDEX IF NOT EXISTS idx ON public.orders USING btree (status)",
             "ALTER TABLE orders RENAME COLUMN a TO b",
+            "ALTER TABLE orders ALTER COLUMN type SET NOT NULL",
+            "ALTER TABLE ONLY public.orders ADD CONSTRAINT orders_pkey PRIMARY KEY (id)",
+            "ALTER TABLE orders ADD (status VARCHAR2(10) DEFAULT 'new' NOT NULL)",
             "ALTER TABLE orders RENAME TO purchases",
             "RENAME TABLE orders TO purchases",
             "VACUUM FULL orders",
@@ -2051,6 +2086,10 @@ mod tests {
         ] {
             assert_eq!(effect(sql), Effect::Locking, "{sql}");
         }
+        assert_eq!(
+            classify("ALTER TABLE orders ADD CONSTRAINT pk PRIMARY KEY (id)").summary,
+            "ADD PRIMARY KEY on orders"
+        );
         let c = classify("CREATE INDEX idx ON orders (status)");
         assert_eq!(c.summary, "CREATE INDEX on orders without CONCURRENTLY");
         assert_eq!(
@@ -2080,6 +2119,7 @@ mod tests {
             "UPDATE orders SET status = 'x' WHERE status IS NULL",
             "DELETE a FROM a JOIN b ON a.id = b.id",
             "ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'x'",
+            "ALTER TABLE orders ALTER COLUMN type SET DEFAULT 'x'",
             "DROP INDEX idx",
             "DROP VIEW v",
         ] {
