@@ -10,8 +10,8 @@
 //! actually deploy.
 //!
 //! ```text
-//!   folder of V1__init.sql …      ──► flyway::read_dir ──┐
-//!   changelog.sql (--changeset …) ──► liquibase::read ───┤
+//!   folder of V1__init.sql …      ──► read_flyway_dir ────┐
+//!   changelog.sql (--changeset …) ──► read_liquibase_sql ─┤
 //!                                                        ▼
 //!                              sql::split_statements ──► sql::classify (per statement)
 //!                                                        ▼
@@ -158,13 +158,13 @@ pub fn read_path(path: &Path) -> Result<MigrationSet, MigrationError> {
         return read_flyway_dir(path);
     }
     let bytes = fs::read(path).map_err(|e| MigrationError::io(path, e))?;
-    let text = String::from_utf8_lossy(&bytes);
-    let first = text
+    let is_changelog = String::from_utf8_lossy(&bytes)
         .trim_start_matches('\u{feff}')
         .lines()
-        .find(|l| !l.trim().is_empty());
-    if first.is_some_and(liquibase::is_header) {
-        return read_liquibase_sql(path);
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(liquibase::is_header);
+    if is_changelog {
+        return liquibase::parse(&decode_utf8(path, bytes)?, path);
     }
     let extension = path
         .extension()
@@ -191,20 +191,22 @@ pub fn read_path(path: &Path) -> Result<MigrationSet, MigrationError> {
 /// Reads a file as UTF-8, dropping a byte-order mark as both tools do.
 fn read_utf8(path: &Path) -> Result<String, MigrationError> {
     let bytes = fs::read(path).map_err(|e| MigrationError::io(path, e))?;
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_owned()),
-        Err(e) => {
-            let line = 1 + bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
-            Err(MigrationError::NotUtf8 {
-                path: path.to_owned(),
-                line,
-            })
-        }
+    decode_utf8(path, bytes)
+}
+
+/// `bytes` of the file at `path` as UTF-8, without a byte-order mark.
+fn decode_utf8(path: &Path, mut bytes: Vec<u8>) -> Result<String, MigrationError> {
+    if bytes.starts_with(b"\xef\xbb\xbf") {
+        bytes.drain(..3);
     }
+    String::from_utf8(bytes).map_err(|e| {
+        let bad = e.utf8_error().valid_up_to();
+        let line = 1 + e.as_bytes()[..bad].iter().filter(|&&b| b == b'\n').count();
+        MigrationError::NotUtf8 {
+            path: path.to_owned(),
+            line,
+        }
+    })
 }
 
 /// The statements of one migration, classified together so that later

@@ -859,10 +859,6 @@ fn tokens(sql: &str) -> Vec<Tok<'_>> {
 
 // --- small token helpers -----------------------------------------------------
 
-fn at<'a>(t: &'a [Tok<'a>], i: usize) -> Option<&'a Tok<'a>> {
-    t.get(i)
-}
-
 fn is_at(t: &[Tok<'_>], i: usize, kw: &str) -> bool {
     t.get(i).is_some_and(|x| x.is(kw))
 }
@@ -936,10 +932,10 @@ fn ident(tok: &Tok<'_>) -> Option<String> {
 
 /// A possibly qualified name at `i`: `orders`, `public.orders`, `"Orders"`.
 fn name_at(t: &[Tok<'_>], i: usize) -> Option<(String, usize)> {
-    let mut name = ident(at(t, i)?)?;
+    let mut name = ident(t.get(i)?)?;
     let mut j = i + 1;
-    while at(t, j).is_some_and(|x| x.is_sym('.')) {
-        match at(t, j + 1).and_then(ident) {
+    while t.get(j).is_some_and(|x| x.is_sym('.')) {
+        match t.get(j + 1).and_then(ident) {
             Some(part) => {
                 name.push('.');
                 name.push_str(&part);
@@ -960,10 +956,10 @@ fn name_list(t: &[Tok<'_>], i: &mut usize) -> Vec<String> {
         let Some((n, j)) = name_at(t, *i) else { break };
         names.push(n);
         *i = j;
-        if at(t, *i).is_some_and(|x| x.is_sym('*')) {
+        if t.get(*i).is_some_and(|x| x.is_sym('*')) {
             *i += 1;
         }
-        if at(t, *i).is_some_and(|x| x.is_sym(',')) {
+        if t.get(*i).is_some_and(|x| x.is_sym(',')) {
             *i += 1;
         } else {
             break;
@@ -1014,7 +1010,8 @@ fn classify_tokens(ctx: &mut Context, t: &[Tok<'_>], statement: &str) -> Classif
         "WITH" => with_stmt(ctx, t, statement),
         "INSERT" | "REPLACE" | "UPSERT" | "MERGE" => {
             let mut i = 1;
-            while at(t, i)
+            while t
+                .get(i)
                 .is_some_and(|x| x.is_any(&["IGNORE", "LOW_PRIORITY", "DELAYED", "HIGH_PRIORITY"]))
             {
                 i += 1;
@@ -1060,7 +1057,7 @@ fn classify_tokens(ctx: &mut Context, t: &[Tok<'_>], statement: &str) -> Classif
             let mut full = false;
             // Bounded: every branch moves `i` forward.
             loop {
-                match at(t, i) {
+                match t.get(i) {
                     Some(x) if x.is_any(&["FULL", "FREEZE", "VERBOSE", "ANALYZE", "ANALYSE"]) => {
                         full |= x.is("FULL");
                         i += 1;
@@ -1207,7 +1204,7 @@ fn drop_stmt(ctx: &mut Context, t: &[Tok<'_>]) -> Classification {
     let mut i = 1;
     let temporary = eat(t, &mut i, "TEMPORARY");
     let cascade = has_top(t, "CASCADE");
-    let object = at(t, i).map(|x| x.upper()).unwrap_or_default();
+    let object = t.get(i).map(|x| x.upper()).unwrap_or_default();
     match object.as_str() {
         "TABLE" => {
             i += 1;
@@ -1302,7 +1299,10 @@ fn bounded(t: &[Tok<'_>]) -> bool {
 
 fn delete_stmt(ctx: &mut Context, t: &[Tok<'_>]) -> Classification {
     let mut i = 1;
-    while at(t, i).is_some_and(|x| x.is_any(&["LOW_PRIORITY", "QUICK", "IGNORE"])) {
+    while t
+        .get(i)
+        .is_some_and(|x| x.is_any(&["LOW_PRIORITY", "QUICK", "IGNORE"]))
+    {
         i += 1;
     }
     let mut names = Vec::new();
@@ -1331,7 +1331,10 @@ fn delete_stmt(ctx: &mut Context, t: &[Tok<'_>]) -> Classification {
 
 fn update_stmt(ctx: &mut Context, t: &[Tok<'_>]) -> Classification {
     let mut i = 1;
-    while at(t, i).is_some_and(|x| x.is_any(&["LOW_PRIORITY", "IGNORE", "ONLY"])) {
+    while t
+        .get(i)
+        .is_some_and(|x| x.is_any(&["LOW_PRIORITY", "IGNORE", "ONLY"]))
+    {
         i += 1;
     }
     let names: Vec<String> = name_at(t, i).map(|(n, _)| vec![n]).unwrap_or_default();
@@ -1383,7 +1386,7 @@ fn assigned_columns(t: &[Tok<'_>]) -> Vec<String> {
 }
 
 fn alter_stmt(ctx: &mut Context, t: &[Tok<'_>]) -> Classification {
-    let object = at(t, 1).map(|x| x.upper()).unwrap_or_default();
+    let object = t.get(1).map(|x| x.upper()).unwrap_or_default();
     match object.as_str() {
         "TABLE" => alter_table(ctx, t),
         "VIEW" | "MATERIALIZED" if has_top(t, "RENAME") => Classification::locking(
@@ -1412,7 +1415,7 @@ fn alter_table(ctx: &mut Context, t: &[Tok<'_>]) -> Classification {
         );
     };
     let mut i = j;
-    if at(t, i).is_some_and(|x| x.is_sym('*')) {
+    if t.get(i).is_some_and(|x| x.is_sym('*')) {
         i += 1;
     }
     let mut parts = Vec::new();
@@ -1492,7 +1495,7 @@ fn alter_action(ctx: &mut Context, table: &str, a: &[Tok<'_>]) -> Option<Classif
             let mut j = 1;
             let column_keyword = eat(a, &mut j, "COLUMN");
             eat_seq(a, &mut j, &["IF", "NOT", "EXISTS"]);
-            if !column_keyword && at(a, j).is_some_and(|x| x.is_any(CONSTRAINT_WORDS)) {
+            if !column_keyword && a.get(j).is_some_and(|x| x.is_any(CONSTRAINT_WORDS)) {
                 add_constraint(table, &a[j..])
             } else {
                 add_column(ctx, table, &a[j..])
@@ -1501,12 +1504,12 @@ fn alter_action(ctx: &mut Context, table: &str, a: &[Tok<'_>]) -> Option<Classif
         "DROP" => {
             let mut j = 1;
             let column_keyword = eat(a, &mut j, "COLUMN");
-            let what = at(a, 1).map(|x| x.upper()).unwrap_or_default();
+            let what = a.get(1).map(|x| x.upper()).unwrap_or_default();
             if !column_keyword && what == "PARTITION" {
                 Classification::destructive(format!("DROP PARTITION on {table}"), 0.1)
                     .detail("deletes the partition's rows")
             } else if !column_keyword
-                && at(a, 1).is_some_and(|x| {
+                && a.get(1).is_some_and(|x| {
                     x.is_any(&[
                         "CONSTRAINT",
                         "INDEX",
@@ -1570,7 +1573,9 @@ fn alter_action(ctx: &mut Context, table: &str, a: &[Tok<'_>]) -> Option<Classif
             )
         }
         "RENAME" => {
-            if at(a, 1).is_some_and(|x| x.is_any(&["INDEX", "KEY", "CONSTRAINT"])) {
+            if a.get(1)
+                .is_some_and(|x| x.is_any(&["INDEX", "KEY", "CONSTRAINT"]))
+            {
                 Classification::online(format!("RENAME {} on {table}", a[1].upper()))
             } else {
                 Classification::locking(
@@ -1580,7 +1585,9 @@ fn alter_action(ctx: &mut Context, table: &str, a: &[Tok<'_>]) -> Option<Classif
             }
         }
         "SET" => {
-            if at(a, 1).is_some_and(|x| x.is_any(&["TABLESPACE", "LOGGED", "UNLOGGED", "ACCESS"])) {
+            if a.get(1)
+                .is_some_and(|x| x.is_any(&["TABLESPACE", "LOGGED", "UNLOGGED", "ACCESS"]))
+            {
                 Classification::locking(
                     format!("SET {} on {table}", a[1].upper()),
                     "rewrites the table under an exclusive lock",
@@ -1698,7 +1705,7 @@ fn add_constraint(table: &str, c: &[Tok<'_>]) -> Classification {
         j = next;
     }
     let not_valid = has_top_seq(c, &["NOT", "VALID"]);
-    let kind = at(c, j).map(|x| x.upper()).unwrap_or_default();
+    let kind = c.get(j).map(|x| x.upper()).unwrap_or_default();
     match kind.as_str() {
         "FOREIGN" => {
             let refs: Vec<String> = find_top(c, "REFERENCES")
@@ -1757,7 +1764,7 @@ fn key_kind(kind: &str) -> &str {
 fn create_stmt(ctx: &mut Context, t: &[Tok<'_>]) -> Classification {
     let mut i = 1;
     let or_replace = eat_seq(t, &mut i, &["OR", "REPLACE"]);
-    while at(t, i).is_some_and(|x| {
+    while t.get(i).is_some_and(|x| {
         x.is_any(&[
             "GLOBAL",
             "LOCAL",
@@ -1774,7 +1781,7 @@ fn create_stmt(ctx: &mut Context, t: &[Tok<'_>]) -> Classification {
     }) {
         i += 1;
     }
-    let object = at(t, i).map(|x| x.upper()).unwrap_or_default();
+    let object = t.get(i).map(|x| x.upper()).unwrap_or_default();
     match object.as_str() {
         "TABLE" => {
             let mut j = i + 1;
@@ -1872,7 +1879,7 @@ fn with_stmt(ctx: &mut Context, t: &[Tok<'_>], statement: &str) -> Classificatio
             let mut j = i + 1;
             eat(t, &mut j, "NOT");
             eat(t, &mut j, "MATERIALIZED");
-            if at(t, j).is_some_and(|p| p.is_sym('(')) {
+            if t.get(j).is_some_and(|p| p.is_sym('(')) {
                 let close = t[j + 1..]
                     .iter()
                     .position(|p| p.depth == base && p.is_sym(')'))
@@ -1904,13 +1911,7 @@ fn with_stmt(ctx: &mut Context, t: &[Tok<'_>], statement: &str) -> Classificatio
             "counted as online",
         );
     }
-    let parts: Vec<Classification> = parts.into_iter().map(|c| ctx.settle(c)).collect();
-    if parts.len() == 1 {
-        return parts
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| Classification::online("WITH"));
-    }
+    let parts = parts.into_iter().map(|c| ctx.settle(c)).collect();
     combine(parts, "")
 }
 
