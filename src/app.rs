@@ -184,7 +184,8 @@ pub struct Partial {
     /// The results header, with `strategies` empty.
     pub header: RunResults,
     pub horizon_us: u64,
-    pub policy_scenario: Option<String>,
+    /// The scenario's policy, so the merged result carries its verdicts.
+    pub policy: Option<crate::scenario::Policy>,
     pub partials: Vec<StrategyPartial>,
 }
 
@@ -216,7 +217,7 @@ fn simulate(
             trial_range: (range.start, range.end),
             header,
             horizon_us: sc.horizon,
-            policy_scenario: None,
+            policy: sc.policy.clone(),
             partials,
         };
         let path = common
@@ -370,12 +371,11 @@ fn cmd_merge(a: MergeArgs) -> Result<()> {
         t.normalize();
     }
     let mut r = parts[0].header.clone();
-    let policy = None;
+    let policy = parts[0].policy.as_ref();
     r.strategies = total
         .iter()
         .map(|p| results::summarize(p, parts[0].horizon_us, policy))
         .collect();
-    // Policy targets live in the scenario; shards carry them already applied.
     if let Some(path) = &a.json {
         output::write_atomic(path, &output::to_json(&r))?;
     }

@@ -12,6 +12,6 @@ pub mod output;
 pub mod results;
 pub mod scenario;
 pub mod sim;
-pub mod strategy;
 pub mod stats;
+pub mod strategy;
 pub mod units;

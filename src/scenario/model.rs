@@ -391,13 +391,13 @@ impl Disruption {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PolicyTarget {
     pub rto: Option<Micros>,
     pub rpo: Option<Micros>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Policy {
     /// Targets must hold at this percentile of incidents (e.g. 95).
     pub percentile: f64,

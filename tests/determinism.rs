@@ -1,0 +1,113 @@
+//! The same input gives the same bytes: across runs, thread counts and
+//! shards.
+
+mod common;
+use common::*;
+
+fn json_of(args: &[&str], env: &[(&str, &str)]) -> Vec<u8> {
+    let mut c = failsim();
+    c.args(args).args(["--json", "-", "--quiet"]);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn the_same_scenario_twice_gives_identical_json() {
+    let a = json_of(&["run", "--trials", "300"], &[]);
+    let b = json_of(&["run", "--trials", "300"], &[]);
+    assert_eq!(a, b);
+    // ...and a different seed gives different numbers.
+    let c = json_of(&["run", "--trials", "300", "--seed", "43"], &[]);
+    assert_ne!(a, c);
+}
+
+#[test]
+fn thread_count_does_not_change_results() {
+    let args = [
+        "compare",
+        "--trials",
+        "300",
+        "--strategies",
+        "none,async,sync,async+backup",
+    ];
+    let one = json_of(&args, &[("RAYON_NUM_THREADS", "1")]);
+    let two = json_of(&args, &[("RAYON_NUM_THREADS", "2")]);
+    let four = json_of(&args, &[("RAYON_NUM_THREADS", "4")]);
+    assert_eq!(one, two);
+    assert_eq!(one, four);
+    let flag = json_of(&[&args[..], &["--threads", "1"]].concat(), &[]);
+    assert_eq!(one, flag);
+}
+
+#[test]
+fn shards_merged_equal_the_whole_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = json_of(
+        &[
+            "compare",
+            "--trials",
+            "301",
+            "--strategies",
+            "async,backup-only",
+        ],
+        &[],
+    );
+    let mut parts = Vec::new();
+    for i in 0..3 {
+        let p = dir.path().join(format!("part{i}.json"));
+        let out = failsim()
+            .args([
+                "compare",
+                "--trials",
+                "301",
+                "--strategies",
+                "async,backup-only",
+                "--quiet",
+            ])
+            .arg("--shard")
+            .arg(format!("{i}/3"))
+            .arg("--json")
+            .arg(&p)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        parts.push(p);
+    }
+    // Merge in a scrambled order: the result may not depend on it.
+    let out = failsim()
+        .arg("merge")
+        .args([&parts[2], &parts[0], &parts[1]])
+        .args(["--json", "-", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&whole)
+    );
+
+    // A missing shard is an error, not a smaller run.
+    let out = failsim()
+        .arg("merge")
+        .args([&parts[0], &parts[1]])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2/3"));
+}
