@@ -99,6 +99,9 @@ pub fn num(x: f64) -> String {
         return "0".into();
     }
     let a = x.abs();
+    if x.fract() == 0.0 && a < 1e9 {
+        return group(x as i64);
+    }
     if a >= 1e9 {
         format!("{x:.2e}")
     } else if a >= 1000.0 {
@@ -145,7 +148,9 @@ pub fn pct(p: f64) -> String {
 /// Availability with enough digits to tell nines apart.
 pub fn availability(a: f64) -> String {
     let v = a * 100.0;
-    if v >= 99.9999 {
+    if a >= 1.0 {
+        "100%".into()
+    } else if v >= 99.9999 {
         format!("{v:.6}%")
     } else if v >= 99.99 {
         format!("{v:.4}%")
