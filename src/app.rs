@@ -128,11 +128,11 @@ fn apply_common(sc: &mut Scenario, c: &Common) -> Result<()> {
     Ok(())
 }
 
+/// The trials a process runs, and which shard (I, N) they are, if any.
+type ShardPlan = (std::ops::Range<u64>, Option<(u64, u64)>);
+
 /// Shard `I/N`: the trial range this process runs, 0 <= I < N.
-fn shard_range(
-    spec: Option<&str>,
-    trials: u64,
-) -> Result<(std::ops::Range<u64>, Option<(u64, u64)>)> {
+fn shard_range(spec: Option<&str>, trials: u64) -> Result<ShardPlan> {
     let Some(spec) = spec else {
         return Ok((0..trials, None));
     };

@@ -121,7 +121,7 @@ fn group(v: i64) -> String {
     let s = v.abs().to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -134,7 +134,7 @@ pub fn pct(p: f64) -> String {
     let v = p * 100.0;
     if v == 0.0 {
         "0%".into()
-    } else if v >= 99.995 && v < 100.0 {
+    } else if (99.995..100.0).contains(&v) {
         format!("{v:.4}%")
     } else if v >= 10.0 {
         format!("{v:.1}%")

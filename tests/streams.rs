@@ -1,7 +1,7 @@
 //! Every component draws from its own random stream: adding a replica, or
 //! changing the strategy, does not move the primary's failures.
 
-use failsim::scenario::{Format, FaultKind, parse};
+use failsim::scenario::{FaultKind, Format, parse};
 use failsim::sim::{Engine, Happening};
 use failsim::strategy;
 
@@ -51,11 +51,19 @@ fn adding_a_replica_does_not_change_when_the_primarys_disk_fails() {
     for trial in 0..200 {
         let alone = db1_faults(BASE, None, trial);
         let with_replica = db1_faults(&format!("{BASE}{REPLICA}"), None, trial);
-        let first_disk = |v: &[(u64, FaultKind)]| v.iter().find(|f| f.1 == FaultKind::DiskLoss).map(|f| f.0);
+        let first_disk =
+            |v: &[(u64, FaultKind)]| v.iter().find(|f| f.1 == FaultKind::DiskLoss).map(|f| f.0);
         // The first disk loss and the first crash of db1 come from db1's
         // own streams; what follows depends on repairs, which differ.
-        assert_eq!(first_disk(&alone), first_disk(&with_replica), "trial {trial}");
-        assert_eq!(alone.first().map(|f| f.0).is_some(), with_replica.first().map(|f| f.0).is_some());
+        assert_eq!(
+            first_disk(&alone),
+            first_disk(&with_replica),
+            "trial {trial}"
+        );
+        assert_eq!(
+            alone.first().map(|f| f.0).is_some(),
+            with_replica.first().map(|f| f.0).is_some()
+        );
         if first_disk(&alone).is_some() {
             compared += 1;
         }
@@ -68,8 +76,19 @@ fn every_strategy_sees_the_same_first_failure() {
     let text = format!("{BASE}{REPLICA}");
     for trial in 0..100 {
         let reference = db1_faults(&text, Some("none"), trial).first().copied();
-        for s in ["backup-only", "async", "sync", "semi-sync", "delayed", "async+backup"] {
-            assert_eq!(db1_faults(&text, Some(s), trial).first().copied(), reference, "trial {trial}, {s}");
+        for s in [
+            "backup-only",
+            "async",
+            "sync",
+            "semi-sync",
+            "delayed",
+            "async+backup",
+        ] {
+            assert_eq!(
+                db1_faults(&text, Some(s), trial).first().copied(),
+                reference,
+                "trial {trial}, {s}"
+            );
         }
     }
 }

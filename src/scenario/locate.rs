@@ -48,7 +48,7 @@ pub fn toml_offset(text: &str, path: &str) -> Option<usize> {
     for step in parse_path(path) {
         match step {
             Step::Key(k) => {
-                let t = table.take().or_else(|| match value {
+                let t = table.take().or(match value {
                     Some(DeValue::Table(t)) => Some(t),
                     _ => None,
                 })?;

@@ -555,7 +555,7 @@ impl<'e, 'a> Sim<'e, 'a> {
     fn operator_response(&mut self) -> Micros {
         let d = self.s_ops.sample(&self.sc.operators.response);
         let hour = (self.now % DAY) / HOUR;
-        if self.sc.operators.night_multiplier != 1.0 && (hour >= 22 || hour < 7) {
+        if self.sc.operators.night_multiplier != 1.0 && !(7..22).contains(&hour) {
             (d as f64 * self.sc.operators.night_multiplier) as Micros
         } else {
             d
