@@ -224,12 +224,12 @@ pub fn run_table(r: &RunResults) -> String {
         r.seed,
         s.strategy
     );
-    out.push_str(&headline(s, noun));
+    out.push_str(&headline(s, noun, r.trials));
     out
 }
 
 /// Two lines of plain English under a table.
-fn headline(s: &StrategyResult, noun: &str) -> String {
+fn headline(s: &StrategyResult, noun: &str, trials: u64) -> String {
     let mut out = format!(
         "data loss in {} of trials (95% CI {} – {}); {} lost {noun}s per year on average\n\
          availability {} ({:.1} nines), {} min of write downtime per year; {} incidents ({:.1} per trial)\n",
@@ -241,10 +241,7 @@ fn headline(s: &StrategyResult, noun: &str) -> String {
         s.availability_nines,
         num(s.downtime_minutes_per_year),
         num(s.incidents as f64),
-        s.by_cause
-            .iter()
-            .map(|c| c.incidents_per_trial)
-            .sum::<f64>(),
+        s.incidents as f64 / trials.max(1) as f64,
     );
     if s.write_latency_added_ms > 0.0 {
         out.push_str(&format!(
@@ -313,15 +310,17 @@ pub fn compare_table(r: &RunResults) -> String {
     if r.strategies.iter().any(|s| s.policy.is_some()) {
         row(&mut t, "policy", &|s| match &s.policy {
             Some(v) => {
-                let breached: Vec<&str> = v
-                    .iter()
-                    .filter(|v| v.verdict == "breached")
-                    .map(|v| v.disruption.name())
-                    .collect();
-                if breached.is_empty() {
-                    "met".into()
-                } else {
-                    format!("breached: {}", breached.join(", "))
+                let which = |verdict: &str| -> Vec<&str> {
+                    v.iter()
+                        .filter(|v| v.verdict == verdict)
+                        .map(|v| v.disruption.name())
+                        .collect()
+                };
+                let (breached, untested) = (which("breached"), which("untested"));
+                match (breached.is_empty(), untested.is_empty()) {
+                    (false, _) => format!("breached: {}", breached.join(", ")),
+                    (true, true) => "met".into(),
+                    (true, false) => format!("met (untested: {})", untested.join(", ")),
                 }
             }
             None => "-".into(),
@@ -372,7 +371,7 @@ pub fn sweep_table(r: &crate::app::SweepResults) -> String {
     for h in [
         "strategy",
         "P(data loss)",
-        "lost writes/yr",
+        "lost/yr",
         "RPO p99 (s)",
         "RTO p95 (s)",
         "downtime (min/yr)",

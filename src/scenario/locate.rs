@@ -48,11 +48,16 @@ pub fn toml_offset(text: &str, path: &str) -> Option<usize> {
     for step in parse_path(path) {
         match step {
             Step::Key(k) => {
-                let t = table.take().or(match value {
+                let Some(t) = table.take().or(match value {
                     Some(DeValue::Table(t)) => Some(t),
                     _ => None,
-                })?;
-                let (key, v) = t.iter().find(|(key, _)| key.get_ref().as_ref() == k)?;
+                }) else {
+                    return best;
+                };
+                // A missing key: point at the nearest part that exists.
+                let Some((key, v)) = t.iter().find(|(key, _)| key.get_ref().as_ref() == k) else {
+                    return best;
+                };
                 best = Some(key.span().start);
                 value = Some(v.get_ref());
                 table = None;
@@ -244,6 +249,9 @@ mod tests {
         assert_eq!(line_col(t, off).0, 9);
         let off = toml_offset(t, "name").unwrap();
         assert_eq!(line_col(t, off).0, 1);
+        // A key that is missing points at its parent.
+        let off = toml_offset(t, "database.nodes[1].role").unwrap();
+        assert_eq!(line_col(t, off).0, 7);
     }
 
     #[test]

@@ -212,6 +212,9 @@ pub struct Failover {
     pub fencing: bool,
     /// Whether the failure detector mistakes a partition for a dead primary.
     pub promote_on_partition: bool,
+    /// Bytes of log a replica may lack and still be promoted while the
+    /// primary is expected back.
+    pub max_lag: f64,
 }
 
 #[derive(Clone, Debug)]

@@ -137,6 +137,7 @@ pub struct RawFailover {
     pub cross_region: Option<bool>,
     pub fencing: Option<bool>,
     pub promote_on_partition: Option<bool>,
+    pub max_lag: Option<Size>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, Default)]

@@ -282,6 +282,20 @@ impl Checker {
                 }
                 FailureLaw::Exponential
             }
+            "weibull" if f.sigma.is_some() => {
+                self.err(
+                    format!("{path}.sigma"),
+                    "`sigma` applies to dist = \"lognormal\" only",
+                );
+                FailureLaw::Exponential
+            }
+            "lognormal" | "log-normal" if f.shape.is_some() => {
+                self.err(
+                    format!("{path}.shape"),
+                    "`shape` applies to dist = \"weibull\" only",
+                );
+                FailureLaw::Exponential
+            }
             "weibull" => match f.shape {
                 Some(k) => FailureLaw::Weibull {
                     shape: self.positive(&format!("{path}.shape"), k),
@@ -708,6 +722,13 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             ),
         ),
     }
+    if rmode == Some(ReplicationMode::None) && replica_count > 0 {
+        c.err_help(
+            "replication.mode",
+            format!("replication mode \"none\" but the scenario has {replica_count} replica(s)"),
+            "remove the replicas, or choose async, semi-sync, sync or delayed",
+        );
+    }
     if rmode.is_some_and(|m| m != ReplicationMode::None) && replica_count == 0 {
         c.err_help(
             "replication.mode",
@@ -835,7 +856,16 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         cross_region: f.cross_region.unwrap_or(false),
         fencing: f.fencing.unwrap_or(true),
         promote_on_partition: f.promote_on_partition.unwrap_or(false),
+        // Patroni's maximum_lag_on_failover default: 1048576 bytes.
+        max_lag: f.max_lag.map(|s| s.0 as f64).unwrap_or(1_048_576.0),
     };
+    if failover.promote_on_partition && !failover.cross_region {
+        c.err_help(
+            "failover.promote_on_partition",
+            "promoting on a partition means promoting across regions, but failover.cross_region is false",
+            "set failover.cross_region = true, or remove promote_on_partition",
+        );
+    }
 
     let operators = Operators {
         response: c.dist_or(
@@ -909,10 +939,16 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
 
     let fr = &raw.faults;
     let faults = Faults {
-        api_crash: fr
-            .api_crash
-            .as_ref()
-            .map(|f| c.failure("faults.api_crash", f, &[], &[])),
+        api_crash: fr.api_crash.as_ref().map(|f| {
+            if api.is_none() {
+                c.err_help(
+                    "faults.api_crash",
+                    "API crashes need an API pool, and the scenario has no [api] section",
+                    "add [api] with servers = N, or remove faults.api_crash",
+                );
+            }
+            c.failure("faults.api_crash", f, &[], &[])
+        }),
         db_crash: fr
             .db_crash
             .as_ref()
@@ -996,6 +1032,13 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             },
             FaultKind::DbCrash | FaultKind::DiskLoss => match e.target.as_deref() {
                 None | Some("primary") => Target::Primary,
+                Some("replica") if replica_count == 0 => {
+                    c.err(
+                        &target_path,
+                        "target \"replica\" but the scenario has no replica",
+                    );
+                    Target::Replica
+                }
                 Some("replica") => Target::Replica,
                 Some(t) => match node_index.get(t) {
                     Some(&n) => Target::Node(n),
@@ -1036,6 +1079,14 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                     let ra = find_region(&mut c, &format!("{path}.between[0]"), a);
                     let rb = find_region(&mut c, &format!("{path}.between[1]"), b);
                     match (ra, rb) {
+                        (Some(a), Some(b)) if a != b && network.region_rtt(a, b).is_none() => {
+                            c.err_help(
+                                format!("{path}.between"),
+                                "these regions have no network link, so there is nothing to partition",
+                                "add [[network.links]] between them, or set network.rtt_cross_region",
+                            );
+                            Target::System
+                        }
                         (Some(a), Some(b)) if a != b => Target::RegionPair(a, b),
                         (Some(_), Some(_)) => {
                             c.err(
@@ -1117,6 +1168,14 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             );
         }
         let until = match (kind, e.until) {
+            (FaultKind::BackupFailure, _) if raw.backups.is_none() => {
+                c.err_help(
+                    format!("{path}.fault"),
+                    "a backup-failure needs backups, and the scenario has no [backups] section",
+                    "add [backups], or remove this event",
+                );
+                0
+            }
             (FaultKind::BackupFailure, Some(u)) if u.0 > e.at.0 => u.0,
             (FaultKind::BackupFailure, Some(_)) => {
                 c.err(format!("{path}.until"), "`until` must be after `at`");
@@ -1148,6 +1207,9 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         });
     }
 
+    if raw.migrations.len() > EVENTS_MAX {
+        c.err("migrations", format!("more than {EVENTS_MAX} migrations"));
+    }
     let mut migrations = Vec::new();
     let mut seen_versions = BTreeMap::new();
     for (i, m) in raw.migrations.iter().enumerate() {

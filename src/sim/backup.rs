@@ -29,6 +29,9 @@ pub struct BackupWorld<'a> {
     pub db_down_since: Option<Micros>,
     /// For each region, the times its storage was destroyed.
     pub destroyed: &'a [Vec<Micros>],
+    /// For each region, whether it is in an outage now (its storage cannot
+    /// be read until it returns).
+    pub down: &'a [bool],
     /// Windows in which every backup silently fails (`backup-failure`).
     pub broken_windows: &'a [(Micros, Micros)],
 }
@@ -96,20 +99,26 @@ impl Catalog<'_> {
                 && hashed_unit(self.w.trial_seed, label, index) < self.b.corrupt)
     }
 
+    /// The places a backup is kept, with how long after it finishes it
+    /// lands there.
+    fn locations(&self) -> impl Iterator<Item = (RegionId, Micros)> + '_ {
+        std::iter::once((self.b.region, 0))
+            .chain(self.b.copy_to.iter().map(|&r| (r, self.b.copy_delay)))
+    }
+
+    /// Can a copy that landed in `region` at `landed` be read at `now`?
+    fn readable(&self, region: RegionId, landed: Micros, now: Micros) -> bool {
+        landed <= now
+            && !self.w.down[region]
+            && !self.w.destroyed[region]
+                .iter()
+                .any(|&x| x >= landed && x <= now)
+    }
+
     /// Is a copy of something finished at `done` readable at `now`?
     fn stored(&self, done: Micros, now: Micros) -> bool {
-        let survives = |region: RegionId, landed: Micros| {
-            landed <= now
-                && !self.w.destroyed[region]
-                    .iter()
-                    .any(|&x| x >= landed && x <= now)
-        };
-        survives(self.b.region, done)
-            || self
-                .b
-                .copy_to
-                .iter()
-                .any(|&r| survives(r, done + self.b.copy_delay))
+        self.locations()
+            .any(|(r, delay)| self.readable(r, done + delay, now))
     }
 }
 
@@ -206,13 +215,17 @@ pub fn plan_pitr(
     let b = sc.backups.as_ref()?;
     let archive = b.log_archive.as_ref()?;
     let c = Catalog { sc, b, w };
-    // The archive holds every completed segment: up to the last multiple of
-    // the interval, if its storage survived.
-    let archived_to = (now / archive.interval) * archive.interval;
-    let reachable = archived_to.min(target);
-    if !c.stored(reachable, now) {
-        return None;
-    }
+    // Each place holding the archive has every completed segment up to the
+    // last multiple of the interval that has landed there, if it survived;
+    // the best readable place decides how close to `target` we can get.
+    let segment = |t: Micros| (t / archive.interval) * archive.interval;
+    let reachable = c
+        .locations()
+        .filter_map(|(r, delay)| {
+            let point = segment(now.saturating_sub(delay)).min(target);
+            c.readable(r, point + delay, now).then_some(point)
+        })
+        .max()?;
     let base = plan_restore(sc, w, now, reachable)?;
     let replay_bytes =
         sc.workload.writes_per_sec * sc.workload.write_size * (reachable - base.position) as f64

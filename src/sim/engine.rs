@@ -70,9 +70,12 @@ impl<'a> Engine<'a> {
         let zone_names = || sc.zones.iter().map(|z| z.name.clone());
         let region_names = || sc.regions.iter().map(|r| r.name.clone());
         let mut region_pairs = Vec::new();
+        // Only regions joined by a network route can be partitioned.
         for a in 0..sc.regions.len() {
             for b in a + 1..sc.regions.len() {
-                region_pairs.push((a, b));
+                if sc.network.region_rtt(a, b).is_some() {
+                    region_pairs.push((a, b));
+                }
             }
         }
         let pair_names = || {
@@ -249,6 +252,9 @@ struct LogicalRestore {
 
 struct Split {
     old: NodeId,
+    /// Share of the writes the deposed primary keeps taking: the share of
+    /// healthy API servers that can reach only it.
+    old_share: f64,
     position: Micros,
     promoted_at: Micros,
     regions: (RegionId, RegionId),
@@ -359,6 +365,8 @@ struct Sim<'e, 'a> {
     region_down: Vec<u32>,
     region_until: Vec<Micros>,
     destroyed: Vec<Vec<Micros>>,
+    /// `region_down[r] > 0`, kept as a slice for the backup catalog.
+    region_is_down: Vec<bool>,
     /// Active partitions per region pair (index into `Engine::region_pairs`).
     partitioned: Vec<u32>,
     broken_windows: Vec<(Micros, Micros)>,
@@ -389,6 +397,9 @@ struct Sim<'e, 'a> {
     lost: Vec<(Micros, Micros)>,
     lost_in_horizon: u64,
     lost_acked_time: Micros,
+    /// When the data set last started from empty (`None`: it holds its
+    /// whole history).
+    data_origin: Option<Micros>,
 
     s_workload: ChaCha8Rng,
     s_ops: Stream,
@@ -468,6 +479,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             region_down: vec![0; sc.regions.len()],
             region_until: vec![0; sc.regions.len()],
             destroyed: vec![Vec::new(); sc.regions.len()],
+            region_is_down: vec![false; sc.regions.len()],
             partitioned: vec![0; e.region_pairs.len()],
             broken_windows: Vec::new(),
             primary: sc.initial_primary(),
@@ -494,6 +506,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             lost: Vec::new(),
             lost_in_horizon: 0,
             lost_acked_time: 0,
+            data_origin: None,
             s_workload: ChaCha8Rng::seed_from_u64(mix64(ts ^ fnv1a("workload"))),
             s_ops: Stream::new(ts, fnv1a("operators")),
             s_failover: Stream::new(ts, fnv1a("failover")),
@@ -700,8 +713,20 @@ impl<'e, 'a> Sim<'e, 'a> {
     /// Writes acknowledged over the data set's whole life before `t`
     /// (its history before the horizon, plus what the trial accepted).
     fn writes_before_mean(&self, t: Micros) -> f64 {
-        self.sc.workload.writes_per_sec * (self.sc.workload.history + self.acked_time(0, t)) as f64
-            / 1e6
+        let (history, origin) = match self.data_origin {
+            None => (self.sc.workload.history, 0),
+            Some(o) => (0, o),
+        };
+        self.sc.workload.writes_per_sec * (history + self.acked_time(origin, t)) as f64 / 1e6
+    }
+
+    /// How far back the data set reaches from `t`: the span a permanent
+    /// loss of a share of it covers.
+    fn data_age(&self, t: Micros) -> Micros {
+        match self.data_origin {
+            None => self.sc.workload.history + t,
+            Some(o) => t.saturating_sub(o),
+        }
     }
 
     fn backup_world(&self) -> BackupWorld<'_> {
@@ -710,6 +735,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             db_down: &self.db_downs,
             db_down_since: self.db_down_since,
             destroyed: &self.destroyed,
+            down: &self.region_is_down,
             broken_windows: &self.broken_windows,
         }
     }
@@ -1048,9 +1074,20 @@ impl<'e, 'a> Sim<'e, 'a> {
         let fo = &self.sc.failover;
         let mut plan: Option<(Plan, Micros, String, Option<Micros>)> = None;
 
-        if fo.mode != FailoverMode::None
-            && let Some((c, position)) = self.best_candidate()
-        {
+        // With the primary's data gone, people promote whatever replica has
+        // the data, even where nothing is configured to fail over.
+        let may_fail_over = fo.mode != FailoverMode::None || !data_ok;
+        let candidate = if may_fail_over {
+            self.best_candidate()
+        } else {
+            None
+        };
+        // A replica too far behind is not promoted while the primary will
+        // come back (Patroni's maximum_lag_on_failover).
+        let candidate = candidate.filter(|&(_, position)| {
+            !data_ok || self.log_bytes(self.now.saturating_sub(position)) <= fo.max_lag
+        });
+        if let Some((c, position)) = candidate {
             let same_region = self.node_region(c) == self.node_region(p);
             let automatic = fo.mode == FailoverMode::Automatic && (same_region || fo.cross_region);
             let start = if automatic {
@@ -1151,10 +1188,13 @@ impl<'e, 'a> Sim<'e, 'a> {
         });
     }
 
+    /// Bytes of log the writes of `span` occupy.
+    fn log_bytes(&self, span: Micros) -> f64 {
+        self.sc.workload.writes_per_sec * self.sc.workload.write_size * span as f64 / 1e6
+    }
+
     fn replay_time(&self, span: Micros) -> Micros {
-        let bytes =
-            self.sc.workload.writes_per_sec * self.sc.workload.write_size * span as f64 / 1e6;
-        (bytes / self.sc.replication.replay_throughput * 1e6) as Micros
+        (self.log_bytes(span) / self.sc.replication.replay_throughput * 1e6) as Micros
     }
 
     fn on_recover(&mut self, epoch: u64) {
@@ -1534,6 +1574,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             }
             Ev::RegionUp { region, stochastic } => {
                 self.region_down[region] -= 1;
+                self.region_is_down[region] = self.region_down[region] > 0;
                 self.replan = true;
                 if self.region_down[region] == 0 {
                     let name = sc.regions[region].name.clone();
@@ -1625,19 +1666,24 @@ impl<'e, 'a> Sim<'e, 'a> {
         if start_empty {
             let rec = self.recovery.take().expect("checked");
             self.ctx = rec.incident;
-            // Nothing survived: every write the data set ever held is gone.
-            let before = self
-                .poisson(self.sc.workload.writes_per_sec * self.sc.workload.history as f64 / 1e6);
-            self.charge_loss(before, 0);
-            let lost = self.lose_window(0, rec.failed_at) + before;
-            if let Some(i) = self.ctx {
-                let inc = &mut self.outcome.incidents[i];
-                inc.rpo = inc.rpo.max(self.sc.workload.history + rec.failed_at);
+            // Nothing survived: every write the data set held is gone, its
+            // history too unless an earlier loss already took it.
+            let origin = self.data_origin.unwrap_or(0);
+            let mut lost = self.lose_window(origin, rec.failed_at);
+            let mut window = rec.failed_at - origin;
+            if self.data_origin.is_none() {
+                let before = self.poisson(
+                    self.sc.workload.writes_per_sec * self.sc.workload.history as f64 / 1e6,
+                );
+                window += self.sc.workload.history;
+                self.charge_loss(before, window);
+                lost += before;
             }
+            self.data_origin = Some(self.now);
             self.set_recovery_label(rec.incident, "started again empty: all data lost");
             self.note(Happening::DataLost {
                 lost_writes: lost,
-                window: self.sc.workload.history + rec.failed_at,
+                window,
                 why: "no replica and no backup held the data".into(),
             });
             self.install_fresh_copy(n, self.now);
@@ -1687,6 +1733,7 @@ impl<'e, 'a> Sim<'e, 'a> {
 
     fn region_outage(&mut self, r: RegionId, d: Micros, destroy: bool, stochastic: bool) {
         self.region_down[r] += 1;
+        self.region_is_down[r] = true;
         self.region_until[r] = self.region_until[r].max(self.now + d);
         self.at(
             d,
@@ -1732,7 +1779,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         });
         let fo = &self.sc.failover;
         let pr = self.node_region(self.primary);
-        if !(fo.promote_on_partition && fo.mode == FailoverMode::Automatic)
+        if !(fo.promote_on_partition && fo.cross_region && fo.mode == FailoverMode::Automatic)
             || self.recovery.is_some()
             || self.split.is_some()
             || self.pending_split.is_some()
@@ -1808,8 +1855,10 @@ impl<'e, 'a> Sim<'e, 'a> {
             // The deposed primary keeps serving its side: it is not stale yet.
             self.nodes[old].stale = false;
             self.nodes[old].role = Role::Replica;
+            let old_share = self.old_side_share(old);
             self.split = Some(Split {
                 old,
+                old_share,
                 position,
                 promoted_at: self.now,
                 regions: p.regions,
@@ -1850,8 +1899,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 // Writes the old primary took after the new one's position:
                 // all of them until the promotion, then its side's share.
                 let before = self.acked_time(s.position, s.promoted_at) as f64;
-                let share = self.old_side_share(s.old);
-                let after = self.acked_time(s.promoted_at, self.now) as f64 * share;
+                let after = self.acked_time(s.promoted_at, self.now) as f64 * s.old_share;
                 let diverged =
                     self.poisson(self.sc.workload.writes_per_sec * (before + after) / 1e6);
                 self.charge_loss(diverged, self.now - s.position);
@@ -1981,6 +2029,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         // the damage costs the damaged share of the data. Operators pick the
         // smaller loss.
         let keep_loss = share * self.writes_before_mean(c);
+        let had_option = best.is_some();
         if let Some((position, duration, how, promote, corrupt_tried)) = best {
             let rollback_loss =
                 self.sc.workload.writes_per_sec * self.acked_time(position, self.now) as f64 / 1e6;
@@ -2006,15 +2055,20 @@ impl<'e, 'a> Sim<'e, 'a> {
             }
         }
         let lost = self.poisson(keep_loss);
-        let window = self.sc.workload.history + c;
+        let window = self.data_age(c);
         self.charge_loss(lost, if lost > 0 { window } else { 0 });
         self.set_recovery_label(incident, "not recovered: the damaged rows are gone");
+        let why = if had_option {
+            format!(
+                "{what} is left in place: rolling back to a clean copy would lose more writes than the damage"
+            )
+        } else {
+            format!("{what} reached every copy: no backup, archive or delayed replica predates it")
+        };
         self.note(Happening::DataLost {
             lost_writes: lost,
             window,
-            why: format!(
-                "{what} reached every copy: no backup, archive or delayed replica predates it"
-            ),
+            why,
         });
     }
 
@@ -2023,9 +2077,14 @@ impl<'e, 'a> Sim<'e, 'a> {
             return;
         };
         self.ctx = self.corruptions[l.corruption].incident;
+        if l.promote.is_some_and(|n| !self.node_up(n)) {
+            // The delayed replica failed during the recovery: choose again.
+            self.on_detect(l.corruption);
+            return;
+        }
         let lost = self.lose_window(l.position, l.detected_at);
         match l.promote {
-            Some(n) if self.node_up(n) => {
+            Some(n) => {
                 self.promote(n);
                 self.nodes[n].data_since = l.position;
                 for m in 0..self.nodes.len() {
