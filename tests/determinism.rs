@@ -111,3 +111,53 @@ fn shards_merged_equal_the_whole_run() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("2/3"));
 }
+
+#[test]
+fn the_slurm_script_runs_shards_and_queues_a_merge_that_reproduces_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin!("failsim");
+    // A stand-in for sbatch that records what it was asked to run.
+    let fake = dir.path().join("bin");
+    std::fs::create_dir(&fake).unwrap();
+    let sbatch = fake.join("sbatch");
+    std::fs::write(&sbatch, "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in --wrap=*) echo \"${a#--wrap=}\" > \"$OUT/merge.sh\";; esac; done\n").unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&sbatch)
+        .status()
+        .unwrap();
+    let out_dir = dir.path().join("out");
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/slurm.sh");
+    for i in 0..3 {
+        let status = std::process::Command::new("bash")
+            .arg(&script)
+            .env(
+                "PATH",
+                format!("{}:{}", fake.display(), std::env::var("PATH").unwrap()),
+            )
+            .env("SLURM_ARRAY_TASK_ID", i.to_string())
+            .env("SLURM_ARRAY_TASK_COUNT", "3")
+            .env("SLURM_ARRAY_JOB_ID", "77")
+            .env("SLURM_CPUS_PER_TASK", "1")
+            .env("TRIALS", "90")
+            .env("STRATEGIES", "async,sync")
+            .env("OUT", &out_dir)
+            .env("FAILSIM", bin)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let merge = std::fs::read_to_string(out_dir.join("merge.sh")).unwrap();
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&merge)
+        .status()
+        .unwrap();
+    assert!(status.success(), "{merge}");
+    let merged = std::fs::read(out_dir.join("results.json")).unwrap();
+    let whole = json_of(
+        &["compare", "--trials", "90", "--strategies", "async,sync"],
+        &[],
+    );
+    assert_eq!(merged, whole);
+}
