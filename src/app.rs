@@ -49,6 +49,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Sweep(a) => cmd_sweep(a),
         Command::Merge(a) => cmd_merge(a),
         Command::Validate(a) => cmd_validate(a),
+        Command::Migrations(a) => cmd_migrations(a),
     }
 }
 
@@ -386,6 +387,37 @@ fn cmd_merge(a: MergeArgs) -> Result<()> {
             output::compare_table(&r)
         };
         print!("{table}");
+    }
+    Ok(())
+}
+
+fn cmd_migrations(a: crate::cli::MigrationsArgs) -> Result<()> {
+    let duration = |flag: &str, v: &str| -> Result<std::time::Duration> {
+        crate::units::parse_duration(v)
+            .map(|d| std::time::Duration::from_micros(d.0))
+            .map_err(|e| user(format!("--{flag}: {e}")))
+    };
+    let (start, spacing) = (
+        duration("start", &a.start)?,
+        duration("spacing", &a.spacing)?,
+    );
+    for p in [&a.toml, &a.json].into_iter().flatten() {
+        output::check_writable(p)?;
+    }
+    let set = crate::migrations::read_path(&a.path).map_err(|e| user(e.to_string()))?;
+    if let Some(p) = &a.toml {
+        output::write_atomic(
+            p,
+            crate::migrations::to_scenario_toml(&set, start, spacing).as_bytes(),
+        )?;
+    }
+    if let Some(p) = &a.json {
+        output::write_atomic(p, &output::to_json(&set))?;
+    }
+    let to_stdout =
+        |p: &Option<std::path::PathBuf>| p.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    if !to_stdout(&a.toml) && !to_stdout(&a.json) {
+        print!("{}", crate::migrations::render_text(&set));
     }
     Ok(())
 }

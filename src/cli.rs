@@ -41,6 +41,8 @@ pub enum Command {
     Merge(MergeArgs),
     /// Check scenario files without simulating.
     Validate(ValidateArgs),
+    /// Read a Flyway folder or a Liquibase SQL changelog and classify each migration.
+    Migrations(MigrationsArgs),
 }
 
 /// Flags every simulating command shares.
@@ -116,6 +118,24 @@ pub struct MergeArgs {
     /// No table.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrationsArgs {
+    /// A Flyway folder (V1__init.sql, ...) or a Liquibase formatted-SQL changelog file.
+    pub path: PathBuf,
+    /// Write the migrations as [[migrations]] entries for a scenario to PATH (`-` for standard output).
+    #[arg(long, value_name = "PATH")]
+    pub toml: Option<PathBuf>,
+    /// Simulated time at which the first migration runs (with --toml).
+    #[arg(long, default_value = "30d")]
+    pub start: String,
+    /// Simulated time between migrations (with --toml).
+    #[arg(long, default_value = "1d")]
+    pub spacing: String,
+    /// Write the classification as JSON to PATH (`-` for standard output).
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,8 @@
 //!   +backup   keep (or add) the backup schedule
 //!   +pitr     backups plus continuous log archiving (point-in-time recovery)
 //!   +delayed  add a delayed replica beside the others
+//!   +pre-migration-backup  a snapshot just before every schema migration
+//!   +rollback every migration has a tested rollback script
 //! ```
 //!
 //! and the disaster-recovery tiers are presets built from the same pieces:
@@ -194,6 +196,34 @@ pub fn apply(sc: &Scenario, name: &str) -> Result<Scenario, StrategyError> {
                 let region = out.zones[out.nodes[out.initial_primary()].zone].region;
                 add_replica(&mut out, region, ReplicationMode::Delayed, false)?;
             }
+            "pre-migration-backup" => {
+                // A snapshot just before each migration; no schedule is
+                // added if the strategy had none.
+                if out.backups.is_none() {
+                    ensure_backups(&mut out);
+                    if let Some(b) = &mut out.backups {
+                        b.schedule = false;
+                    }
+                }
+                let times: Vec<_> = out.migrations.iter().map(|m| m.at).collect();
+                if let Some(b) = &mut out.backups {
+                    b.snapshots = times;
+                }
+            }
+            "rollback" => {
+                // Every migration ships a tested rollback (Liquibase
+                // `--rollback`, Flyway undo): a failed one is rolled back
+                // instead of repaired by hand. It cannot bring back data a
+                // destructive change removed.
+                for m in &mut out.migrations {
+                    m.rollback = true;
+                    if let crate::scenario::MigrationEffect::Failing { rollback, .. } =
+                        &mut m.effect
+                    {
+                        *rollback = true;
+                    }
+                }
+            }
             _ => return Err(unknown(name)),
         }
     }
@@ -204,7 +234,7 @@ pub fn apply(sc: &Scenario, name: &str) -> Result<Scenario, StrategyError> {
 fn unknown(name: &str) -> StrategyError {
     let names: Vec<&str> = CATALOG.iter().map(|(n, _)| *n).collect();
     StrategyError(format!(
-        "unknown strategy `{name}`: use one of {}, optionally followed by +backup, +pitr or +delayed (e.g. async+backup)",
+        "unknown strategy `{name}`: use one of {}, optionally followed by +backup, +pitr, +delayed, +pre-migration-backup or +rollback (e.g. async+backup)",
         names.join(", ")
     ))
 }
@@ -254,6 +284,8 @@ fn ensure_backups(sc: &mut Scenario) {
         copy_to: Vec::new(),
         copy_delay: HOUR,
         corrupt: 0.0,
+        schedule: true,
+        snapshots: Vec::new(),
         log_archive: None,
     });
 }

@@ -238,6 +238,11 @@ pub struct Backups {
     pub copy_delay: Micros,
     /// Probability that one backup is silently corrupt (found at restore).
     pub corrupt: f64,
+    /// Whether the full/incremental schedule runs (false: only snapshots).
+    pub schedule: bool,
+    /// On-demand snapshots (e.g. before each migration): full copies of
+    /// the data at these instants, usable at once.
+    pub snapshots: Vec<Micros>,
     pub log_archive: Option<LogArchive>,
 }
 

@@ -162,6 +162,8 @@ pub struct RawBackups {
     pub copy_to: Vec<String>,
     pub copy_delay: Option<Duration>,
     pub corrupt: Option<Fraction>,
+    /// Take a snapshot just before every migration.
+    pub before_migrations: Option<bool>,
     pub log_archive: Option<RawLogArchive>,
 }
 

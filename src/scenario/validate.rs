@@ -930,6 +930,12 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             copy_to,
             copy_delay: b.copy_delay.map(|d| d.0).unwrap_or(HOUR),
             corrupt: b.corrupt.map(|f| f.0).unwrap_or(0.0),
+            schedule: true,
+            snapshots: if b.before_migrations.unwrap_or(false) {
+                raw.migrations.iter().map(|m| m.at.0).collect()
+            } else {
+                Vec::new()
+            },
             log_archive: b.log_archive.as_ref().map(|l| LogArchive {
                 interval: c.nonzero_duration("backups.log_archive.interval", l.interval.0),
                 replay_throughput: l.replay_throughput.map(|t| t.0).unwrap_or(50e6),

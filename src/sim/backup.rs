@@ -56,6 +56,7 @@ pub struct RestorePlan {
 #[serde(rename_all = "kebab-case")]
 pub enum RestoreSource {
     Backup,
+    Snapshot,
     PointInTime,
 }
 
@@ -133,6 +134,57 @@ pub fn plan_restore(
 ) -> Option<RestorePlan> {
     let b = sc.backups.as_ref()?;
     let c = Catalog { sc, b, w };
+    let scheduled = if b.schedule {
+        plan_scheduled(&c, now, not_after)
+    } else {
+        None
+    };
+    let snapshot = plan_snapshot(&c, now, not_after);
+    match (scheduled, snapshot) {
+        (Some(a), Some(s)) => Some(if s.position > a.position { s } else { a }),
+        (a, s) => a.or(s),
+    }
+}
+
+/// The newest usable on-demand snapshot at or before `not_after`.
+fn plan_snapshot(c: &Catalog, now: Micros, not_after: Micros) -> Option<RestorePlan> {
+    let b = c.b;
+    let restore = secs_to_micros(c.full_bytes() / b.restore_throughput);
+    let limit = not_after.min(now);
+    let mut wasted = 0;
+    let mut corrupt_tried = 0;
+    let mut candidates: Vec<(usize, Micros)> = b
+        .snapshots
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|&(_, t)| t <= limit)
+        .collect();
+    candidates.sort_by_key(|&(_, t)| std::cmp::Reverse(t));
+    for (k, t) in candidates {
+        if now - t > b.retention || !c.ran(t) || !c.stored(t, now) {
+            continue;
+        }
+        if c.broken("backup/snapshot", k as u64, t) {
+            wasted += restore;
+            corrupt_tried += 1;
+            continue;
+        }
+        return Some(RestorePlan {
+            position: t,
+            duration: wasted + restore,
+            corrupt_tried,
+            source: RestoreSource::Snapshot,
+            full_at: t,
+            incrementals: 0,
+        });
+    }
+    None
+}
+
+/// The newest restorable point of the full/incremental schedule.
+fn plan_scheduled(c: &Catalog, now: Micros, not_after: Micros) -> Option<RestorePlan> {
+    let b = c.b;
     let full_dur = c.full_duration();
     let full_restore = secs_to_micros(c.full_bytes() / b.restore_throughput);
     let inc_every = b.incremental_every;

@@ -2251,6 +2251,7 @@ impl<'e, 'a> Sim<'e, 'a> {
 
 fn restore_label(r: &RestorePlan) -> String {
     let base = match r.source {
+        RestoreSource::Snapshot => "restore of the snapshot taken before the change".to_string(),
         RestoreSource::PointInTime => "point-in-time recovery (backup + log archive)".to_string(),
         RestoreSource::Backup if r.incrementals > 0 => {
             format!(
