@@ -386,19 +386,21 @@ fn case2_failover_downtime_exponential_restart() {
 /// number of mean w L. The failovers that complete inside the horizon are the
 /// crashes of a serving primary before H - o, lambda (H - o - E[D(H - o)]).
 ///
-/// One second-order path adds to it and is kept, to first order in lambda R:
-/// the replica crashes (rate lambda, about lambda H times) and the primary
+/// One second-order path changes it, to first order in lambda R: the
+/// replica crashes (rate lambda, about H lambda times) and the primary
 /// crashes x ~ U(0, R) later, before the replica is back. The replica's copy
-/// stops at its own crash, so the failover when it returns loses
-/// w (L + x) instead of w L: an extra w R / 2 with probability lambda R.
+/// stopped at its own crash, so it lacks L + x of log. It is promoted when it
+/// returns only if that is within `failover.max_lag` (1 MiB, Patroni's
+/// maximum_lag_on_failover: M = 1 MiB / (w x 1 KB) = 10.486 s of writes),
+/// losing w (L + x); otherwise the primary is awaited and nothing is lost:
 ///
-///   E[lost writes] = w L lambda (H - o - E[D(H - o)]) + lambda^2 H R^2 w / 2
+///   E[lost] = w L lambda (H - o - E[D(H - o)])
+///           + lambda^2 H w [ (M - L)^2 / 2 - L (R - (M - L)) ]
 ///
-/// (3650 + 23 writes.) A crash of the new primary while the deposed one is
-/// still restarting adds nothing: the deposed node cannot be re-seeded while
-/// its source is down, so the only right move is to wait for the primary.
+/// (3650 + 0.06 - 0.24 writes.) A crash of the new primary while the deposed
+/// one is still restarting adds nothing: the deposed node cannot be
+/// re-seeded while its source is down, so the only right move is to wait.
 #[test]
-#[ignore = "engine bug: a re-seed completes while its source primary is down and the node keeps a stale position, so a later failover to it discards days of writes (docs/validation.md, case 2c)"]
 fn case2_failover_lost_writes() {
     let (seed, trials) = (201, 20_000);
     let sc = parse(&failover_pair("3y", "30d", "\"3m\"", "\"1s\""));
@@ -406,13 +408,15 @@ fn case2_failover_lost_writes() {
     let o = micros(60.0);
     let (w, lag, restart) = (100.0, micros(1.0), micros(180.0));
     let failovers = (h - o - renewal_downtime(h - o, a, o, o * o)) / a;
-    let replica_down_first = h / a * (restart / a);
-    let expected = w * (lag * failovers + replica_down_first * restart / 2.0) / SECOND as f64;
+    let max_lag = micros(1_048_576.0 / (w * 1000.0));
+    let ok = max_lag - lag;
+    let second_order = h / (a * a) * (ok * ok / 2.0 - lag * (restart - ok));
+    let expected = w * (lag * failovers + second_order) / SECOND as f64;
     let p = run(&sc, seed, trials);
     Case {
         case: "2c failover, async lag 1 s",
         quantity: "lost writes per 3 y",
-        formula: "w·L·λ(H − o − E[D(H − o)]) + λ²·H·R²·w/2",
+        formula: "w·L·λ(H − o − E[D(H − o)]) + λ²·H·w·((M−L)²/2 − L(R−(M−L)))",
         unit: "writes",
         scale: 1.0,
         trials,
@@ -1067,7 +1071,6 @@ api_crash = { mttf = "2d" }
 /// restart: no acknowledged write is lost (every write was on the primary's
 /// disk), writes resume at 2 h 15 min at the latest.
 #[test]
-#[ignore = "engine bug: the replica's re-seed completes although its source crashed, then the replica is promoted at a stale position (docs/validation.md, case 9)"]
 fn case9_replica_rebuild_without_source_loses_nothing() {
     let sc = parse(
         r#"
@@ -1127,7 +1130,6 @@ target = "db1"
 /// engine's own rule there is no failover: writes stop for exactly the
 /// restart, 25 s, and nothing is lost (the primary's disk holds every write).
 #[test]
-#[ignore = "engine bug: when a replica returns while the primary is down, the failover is planned with zero detection time and is not cancelled when the primary restarts first (docs/validation.md, case 10)"]
 fn case10_no_failover_when_the_primary_restarts_before_detection() {
     let sc = parse(
         r#"
@@ -1184,7 +1186,6 @@ target = "db1"
 /// only the losses whose new disk arrives in time would give
 /// 1 - e^{-(H - 4 h)/MTTF} = 0.8404.)
 #[test]
-#[ignore = "engine bug: a total loss is counted only when the primary's new disk arrives, so a loss in the last hours of the horizon leaves lost_writes = 0 (docs/validation.md, case 11)"]
 fn case11_p_data_loss_counts_losses_near_the_horizon() {
     let (seed, trials) = (1101, 20_000);
     let sc = parse(

@@ -181,6 +181,10 @@ struct NodeState {
     restart_epoch: u32,
     /// A new disk arrived while a failover away from this node was under way.
     disk_ready: bool,
+    /// A re-seed waits for a serving primary to copy from.
+    rebuild_waiting: bool,
+    /// `Sim::source_epoch` when the running re-seed started.
+    rebuild_source: u64,
     disk_fail_epoch: u32,
     role: Role,
     /// How it replicates while a replica; a promoted replica hands its mode
@@ -373,6 +377,14 @@ struct Sim<'e, 'a> {
 
     primary: NodeId,
     recovery: Option<Recovery>,
+    /// When the primary stopped serving, while it has not come back; the
+    /// detector's and the operators' clocks run from there.
+    outage_start: Option<Micros>,
+    detect_at: Option<Micros>,
+    respond_at: Option<Micros>,
+    /// Bumped whenever the primary stops serving or changes: a re-seed
+    /// started under another value lost its source.
+    source_epoch: u64,
     replan: bool,
     epoch: u64,
     fenced: bool,
@@ -435,6 +447,8 @@ impl<'e, 'a> Sim<'e, 'a> {
                 crash_epoch: 0,
                 restart_epoch: 0,
                 disk_ready: false,
+                rebuild_waiting: false,
+                rebuild_source: 0,
                 disk_fail_epoch: 0,
                 role: n.role,
                 mode: n.mode,
@@ -484,6 +498,10 @@ impl<'e, 'a> Sim<'e, 'a> {
             broken_windows: Vec::new(),
             primary: sc.initial_primary(),
             recovery: None,
+            outage_start: None,
+            detect_at: None,
+            respond_at: None,
+            source_epoch: 0,
             replan: false,
             epoch: 0,
             fenced: false,
@@ -815,7 +833,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         let primary_up = self.node_up(self.primary);
         match &self.recovery {
             None if !primary_up => {
-                self.plan_primary_recovery(false);
+                self.plan_primary_recovery();
             }
             Some(Recovery {
                 plan: Plan::Wait, ..
@@ -829,11 +847,20 @@ impl<'e, 'a> Sim<'e, 'a> {
                 plan: Plan::Wait, ..
             }) if self.replan => {
                 self.recovery = None;
-                self.plan_primary_recovery(true);
+                self.plan_primary_recovery();
             }
             _ => {}
         }
         self.replan = false;
+        // Re-seeds waiting for a source start once a primary serves.
+        if self.primary_serving() {
+            for n in 0..self.nodes.len() {
+                let st = &self.nodes[n];
+                if st.rebuild_waiting && st.disk == Disk::Rebuilding && n != self.primary {
+                    self.start_rebuild(n);
+                }
+            }
+        }
         // The recovery step may have changed who serves: reconnect replicas.
         self.refresh_connections();
         self.refresh_replication_guarantees();
@@ -922,11 +949,15 @@ impl<'e, 'a> Sim<'e, 'a> {
         if db_up != self.db_up {
             self.db_up = db_up;
             if db_up {
+                self.outage_start = None;
+                self.detect_at = None;
+                self.respond_at = None;
                 if let Some(s) = self.db_down_since.take() {
                     self.db_downs.push((s, self.now));
                 }
             } else {
                 self.db_down_since = Some(self.now);
+                self.source_epoch += 1;
             }
         }
         let (api_ok, healthy) = self.api_capacity_ok();
@@ -1067,7 +1098,37 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
     }
 
-    fn plan_primary_recovery(&mut self, detected: bool) {
+    /// Time left until the failure detector declares the primary dead,
+    /// counted from when it stopped serving (drawn once per outage).
+    fn detection_remaining(&mut self) -> Micros {
+        let at = match self.detect_at {
+            Some(at) => at,
+            None => {
+                let start = self.outage_start.unwrap_or(self.now);
+                let at = start + self.s_failover.sample(&self.sc.failover.detection);
+                self.detect_at = Some(at);
+                at
+            }
+        };
+        at.saturating_sub(self.now)
+    }
+
+    /// Time left until an operator acts on the outage (paged once per outage).
+    fn response_remaining(&mut self) -> Micros {
+        let at = match self.respond_at {
+            Some(at) => at,
+            None => {
+                let start = self.outage_start.unwrap_or(self.now);
+                let at = start + self.operator_response();
+                self.respond_at = Some(at);
+                at
+            }
+        };
+        at.saturating_sub(self.now)
+    }
+
+    fn plan_primary_recovery(&mut self) {
+        let failed_at = *self.outage_start.get_or_insert(self.now);
         let p = self.primary;
         let data_ok = self.nodes[p].disk == Disk::Ok;
         let back_at = self.return_time(p);
@@ -1085,19 +1146,15 @@ impl<'e, 'a> Sim<'e, 'a> {
         // A replica too far behind is not promoted while the primary will
         // come back (Patroni's maximum_lag_on_failover).
         let candidate = candidate.filter(|&(_, position)| {
-            !data_ok || self.log_bytes(self.now.saturating_sub(position)) <= fo.max_lag
+            !data_ok || self.log_bytes(failed_at.saturating_sub(position)) <= fo.max_lag
         });
         if let Some((c, position)) = candidate {
             let same_region = self.node_region(c) == self.node_region(p);
             let automatic = fo.mode == FailoverMode::Automatic && (same_region || fo.cross_region);
             let start = if automatic {
-                if detected {
-                    0
-                } else {
-                    self.s_failover.sample(&self.sc.failover.detection)
-                }
+                self.detection_remaining()
             } else {
-                self.operator_response()
+                self.response_remaining()
             };
             if back_at.is_none_or(|b| b > self.now + start) {
                 let mut ready = start + self.s_failover.sample(&self.sc.failover.promotion);
@@ -1127,13 +1184,13 @@ impl<'e, 'a> Sim<'e, 'a> {
                     Plan::Failover { to: c, position },
                     ready,
                     how,
-                    Some(self.now - position.min(self.now)),
+                    Some(failed_at.saturating_sub(position)),
                 ));
             }
         }
         if plan.is_none() && !data_ok {
-            let response = self.operator_response();
-            match self.restore_options(self.now) {
+            let response = self.response_remaining();
+            match self.restore_options(failed_at) {
                 Some(r) => {
                     let provision = self.s_ops.sample(
                         &self
@@ -1144,7 +1201,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                             .provision,
                     );
                     let how = restore_label(&r);
-                    let window = Some(self.now - r.position);
+                    let window = Some(failed_at.saturating_sub(r.position));
                     plan = Some((
                         Plan::Restore(r.clone()),
                         response + provision + r.duration,
@@ -1174,7 +1231,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         self.recovery = Some(Recovery {
             epoch: self.epoch,
             incident,
-            failed_at: self.now,
+            failed_at,
             plan,
         });
         if timed {
@@ -1206,7 +1263,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             Plan::Failover { to, position } => {
                 if !self.node_up(to) || self.nodes[to].stale {
                     // The chosen replica failed meanwhile: choose again.
-                    self.plan_primary_recovery(true);
+                    self.plan_primary_recovery();
                     return;
                 }
                 let lost = self.lose_window(position, rec.failed_at);
@@ -1280,14 +1337,24 @@ impl<'e, 'a> Sim<'e, 'a> {
         self.nodes[to].role = Role::Primary;
         self.nodes[to].connected = false;
         self.primary = to;
+        self.source_epoch += 1;
     }
 
+    /// Re-seeds node `n` from the serving primary, or marks it to wait for
+    /// one: a copy needs a live source.
     fn start_rebuild(&mut self, n: NodeId) {
+        let serving = self.primary_serving();
+        let source = self.source_epoch;
         let st = &mut self.nodes[n];
         st.disk = Disk::Rebuilding;
         st.disk_epoch += 1;
         st.stale = false;
         st.connected = false;
+        st.rebuild_waiting = !serving;
+        st.rebuild_source = source;
+        if !serving {
+            return;
+        }
         let epoch = st.disk_epoch;
         let t = (self.sc.workload.data_size / self.sc.database.rebuild_throughput * 1e6) as Micros;
         self.at(t, Ev::RebuildDone { node: n, epoch });
@@ -1420,7 +1487,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         {
             self.recovery = None;
             self.replan = true;
-            self.plan_primary_recovery(true);
+            self.plan_primary_recovery();
         }
     }
 
@@ -1525,9 +1592,19 @@ impl<'e, 'a> Sim<'e, 'a> {
                 if epoch != self.nodes[node].disk_epoch {
                     return;
                 }
+                if self.nodes[node].rebuild_source != self.source_epoch {
+                    // The source stopped serving or changed during the
+                    // copy: it must start again.
+                    self.start_rebuild(node);
+                    return;
+                }
+                let now = self.now;
                 let st = &mut self.nodes[node];
                 st.disk = Disk::Ok;
-                st.data_since = self.now;
+                st.data_since = now;
+                // It holds everything up to the moment the copy completes.
+                st.frozen_received = now;
+                st.frozen_applied = now;
                 self.replan = true;
                 let name = sc.nodes[node].name.clone();
                 self.note(Happening::Up { component: name });
@@ -1666,20 +1743,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         if start_empty {
             let rec = self.recovery.take().expect("checked");
             self.ctx = rec.incident;
-            // Nothing survived: every write the data set held is gone, its
-            // history too unless an earlier loss already took it.
-            let origin = self.data_origin.unwrap_or(0);
-            let mut lost = self.lose_window(origin, rec.failed_at);
-            let mut window = rec.failed_at - origin;
-            if self.data_origin.is_none() {
-                let before = self.poisson(
-                    self.sc.workload.writes_per_sec * self.sc.workload.history as f64 / 1e6,
-                );
-                window += self.sc.workload.history;
-                self.charge_loss(before, window);
-                lost += before;
-            }
-            self.data_origin = Some(self.now);
+            let (lost, window) = self.lose_everything(rec.failed_at);
             self.set_recovery_label(rec.incident, "started again empty: all data lost");
             self.note(Happening::DataLost {
                 lost_writes: lost,
@@ -1709,6 +1773,24 @@ impl<'e, 'a> Sim<'e, 'a> {
             self.start_rebuild(n);
         }
         self.schedule_disk_failure(n);
+    }
+
+    /// No copy survived a failure at `failed_at`: every write the data set
+    /// held is gone, its history too unless an earlier loss already took it.
+    /// Returns the writes lost and the span they covered.
+    fn lose_everything(&mut self, failed_at: Micros) -> (u64, Micros) {
+        let origin = self.data_origin.unwrap_or(0);
+        let mut lost = self.lose_window(origin, failed_at);
+        let mut window = failed_at - origin;
+        if self.data_origin.is_none() {
+            let before = self
+                .poisson(self.sc.workload.writes_per_sec * self.sc.workload.history as f64 / 1e6);
+            window += self.sc.workload.history;
+            self.charge_loss(before, window);
+            lost += before;
+        }
+        self.data_origin = Some(self.now);
+        (lost, window)
     }
 
     fn zone_outage(&mut self, z: ZoneId, d: Micros, stochastic: bool) {
@@ -2232,6 +2314,27 @@ impl<'e, 'a> Sim<'e, 'a> {
     fn finish(mut self) -> TrialOutcome {
         let h = self.sc.horizon;
         self.now = h;
+        // Recoveries still under way at the horizon: the writes they will
+        // throw away are already gone.
+        if let Some(rec) = self.recovery.take() {
+            self.ctx = rec.incident;
+            match rec.plan {
+                Plan::Failover { position, .. } => {
+                    self.lose_window(position, rec.failed_at);
+                }
+                Plan::Restore(r) => {
+                    self.lose_window(r.position, rec.failed_at);
+                }
+                Plan::StartEmpty => {
+                    self.lose_everything(rec.failed_at);
+                }
+                Plan::Wait => {}
+            }
+        }
+        if let Some(l) = self.logical.take() {
+            self.ctx = self.corruptions[l.corruption].incident;
+            self.lose_window(l.position, l.detected_at);
+        }
         if let Some(s) = self.down_since.take() {
             self.downs.push((s, h));
             if let Some(i) = self.outage_owner.take() {
