@@ -41,6 +41,8 @@ pub enum Command {
     Merge(MergeArgs),
     /// Check scenario files without simulating.
     Validate(ValidateArgs),
+    /// List the built-in scenarios, the lesson each teaches and the command that shows it.
+    Lessons,
 }
 
 /// Flags every simulating command shares.
