@@ -600,3 +600,69 @@ fn github_2018_counts_the_old_sides_writes_after_the_promotion() {
     let expected = 1000.0 * (25.0 + mean_lag()) + 1000.0 * 0.75 * 18.0;
     assert_near(diverged, expected, 0.03, "diverged writes per trial");
 }
+
+#[test]
+#[ignore = "engine: a wiped replica is re-seeded while no primary is reachable, then promoted as if it held its old position"]
+fn a_wiped_replica_cannot_be_reseeded_while_the_primary_is_unreachable() {
+    // Found while staging gitlab-2017 (a replica wiped to be re-seeded). The
+    // primary's zone goes dark for 4 h; a minute later the replica's data is
+    // wiped. With no primary to copy from, the replica has nothing to hold:
+    // either the system waits for the primary's zone (4 h down, nothing
+    // lost), or it promotes the empty replica and every write is lost.
+    let text = r#"
+name = "reseed-without-a-source"
+seed = 1
+trials = 20
+horizon = "2d"
+
+[workload]
+writes_per_sec = 100
+data_size = "300GB"
+history = "1y"
+
+[[regions]]
+name = "east"
+zones = ["east-a", "east-b"]
+
+[database]
+disk_replace = "30m"
+rebuild_throughput = "300MB/s"
+
+[[database.nodes]]
+name = "db1"
+zone = "east-a"
+role = "primary"
+
+[[database.nodes]]
+name = "db2"
+zone = "east-b"
+role = "replica"
+
+[replication]
+mode = "async"
+
+[failover]
+mode = "automatic"
+detection = "30s"
+promotion = "30s"
+
+[[events]]
+at = "1d"
+fault = "zone-outage"
+target = "east-a"
+duration = "4h"
+
+[[events]]
+at = "1d1m"
+fault = "disk-loss"
+target = "db2"
+"#;
+    let v = run_json(text, &[]);
+    let s = first(&v);
+    let down = stat(s, "downtime_seconds", "max");
+    let lost = stat(s, "lost_writes", "max");
+    assert!(
+        down >= 4.0 * HOUR - 1.0 || lost >= 100.0 * YEAR,
+        "promoted a replica re-seeded from nowhere: {down} s down, {lost} writes lost"
+    );
+}
