@@ -50,6 +50,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Merge(a) => cmd_merge(a),
         Command::Validate(a) => cmd_validate(a),
         Command::Migrations(a) => cmd_migrations(a),
+        Command::Lessons => cmd_lessons(),
     }
 }
 
@@ -636,5 +637,30 @@ fn cmd_sweep(a: SweepArgs) -> Result<()> {
     {
         print!("{}", output::sweep_table(&r));
     }
+    Ok(())
+}
+
+// ----- lessons -------------------------------------------------------------
+
+/// One line per built-in scenario: its name, the lesson it proves (the
+/// scenario's own `lesson` field) and the command that shows it.
+fn cmd_lessons() -> Result<()> {
+    use std::fmt::Write as _;
+    let mut out = String::from(
+        "Built-in scenarios: run any of them by name, or copy scenarios/NAME.toml and edit it.\n",
+    );
+    for (name, text) in library::BUILTIN {
+        let label = format!("scenarios/{name}.toml (built in)");
+        // A built-in that does not parse is our bug, not the user's.
+        let sc = scenario::parse(text, &label, Format::Toml)
+            .map_err(|e| anyhow::anyhow!("built-in scenario {name} is invalid: {e}"))?;
+        let lesson = sc.lesson.as_deref().unwrap_or("(no lesson given)");
+        let _ = write!(
+            out,
+            "\n{name}\n  {lesson}\n  $ {}\n",
+            library::lesson_command(name)
+        );
+    }
+    print!("{out}");
     Ok(())
 }

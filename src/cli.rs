@@ -43,6 +43,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Read a Flyway folder or a Liquibase SQL changelog and classify each migration.
     Migrations(MigrationsArgs),
+    /// List the built-in scenarios, the lesson each teaches and the command that shows it.
+    Lessons,
 }
 
 /// Flags every simulating command shares.
