@@ -280,7 +280,6 @@ fn strict_sync_blocks_writes_until_a_sync_replica_is_back() {
 }
 
 #[test]
-#[ignore = "engine: a primary lost while its only replica is merely crashed starts again empty instead of waiting for the replica"]
 fn semi_sync_degrades_to_async_when_its_replica_is_gone() {
     // The replica crashes (restarts in 45 s); 30 s later the primary's disk
     // dies. The replica comes back with its data 15 s after that and should
@@ -589,7 +588,6 @@ fn github_2018() {
 }
 
 #[test]
-#[ignore = "engine: writes the deposed primary takes after the promotion are not counted as diverged (old_side_share is computed after the partition has healed)"]
 fn github_2018_counts_the_old_sides_writes_after_the_promotion() {
     let v = json(&["run", "github-2018"]);
     let s = &v["strategies"][0];
@@ -602,7 +600,6 @@ fn github_2018_counts_the_old_sides_writes_after_the_promotion() {
 }
 
 #[test]
-#[ignore = "engine: a wiped replica is re-seeded while no primary is reachable, then promoted as if it held its old position"]
 fn a_wiped_replica_cannot_be_reseeded_while_the_primary_is_unreachable() {
     // Found while staging gitlab-2017 (a replica wiped to be re-seeded). The
     // primary's zone goes dark for 4 h; a minute later the replica's data is

@@ -1218,6 +1218,35 @@ impl<'e, 'a> Sim<'e, 'a> {
                     ));
                 }
             }
+            // A replica that still holds the data but is down for now (a
+            // crash, its zone out) is worth waiting for, if it is back
+            // before a restore would be ready.
+            let returning = (0..self.nodes.len())
+                .filter(|&m| {
+                    m != p
+                        && self.nodes[m].role == Role::Replica
+                        && !self.nodes[m].stale
+                        && !self.node_up(m)
+                })
+                .filter_map(|m| self.return_time(m).map(|t| (t, m)))
+                .min();
+            if let Some((back, m)) = returning {
+                let restore_ready = match &plan {
+                    Some((Plan::Restore(_), ready, ..)) => Some(self.now + ready),
+                    _ => None,
+                };
+                if restore_ready.is_none_or(|r| back < r) {
+                    plan = Some((
+                        Plan::Wait,
+                        back - self.now,
+                        format!(
+                            "wait for replica {}, which still holds the data, to come back",
+                            self.sc.nodes[m].name
+                        ),
+                        None,
+                    ));
+                }
+            }
         }
         let (plan, ready, how, window) = plan.unwrap_or((
             Plan::Wait,
