@@ -25,6 +25,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("both", include_str!("../scenarios/both.toml")),
     ("gitlab-2017", include_str!("../scenarios/gitlab-2017.toml")),
     ("github-2018", include_str!("../scenarios/github-2018.toml")),
+    (
+        "bad-migration",
+        include_str!("../scenarios/bad-migration.toml"),
+    ),
 ];
 
 /// The scenario `run`, `compare` and `report` use when none is named.
@@ -67,6 +71,15 @@ const COMMANDS: &[(&str, &[&str])] = &[
             "replica-is-not-a-backup",
             "--strategies",
             "async,sync,async+backup,async+pitr,async+delayed",
+        ],
+    ),
+    (
+        "bad-migration",
+        &[
+            "compare",
+            "bad-migration",
+            "--strategies",
+            "async,async+rollback,async+pre-migration-backup,async+pitr,async+delayed",
         ],
     ),
     (
