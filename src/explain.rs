@@ -31,6 +31,9 @@ use crate::units::{DAY, Micros, YEAR, clock, human_duration};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Why writes stay rejected after a failover under `sync_on_replica_down = "block"`.
+const SYNC_BLOCKS: &str = "the new primary has no sync replica left to confirm them, and this design blocks writes rather than take them unprotected";
+
 /// One trial, told.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Story {
@@ -508,9 +511,21 @@ impl<'a> Narrator<'a> {
         }
     }
 
+    /// Whether writes block while no sync replica can confirm them.
+    fn sync_blocks(&self) -> bool {
+        self.sc.replication.sync_on_replica_down == SyncDown::Block
+            && self
+                .sc
+                .nodes
+                .iter()
+                .any(|n| n.mode == ReplicationMode::Sync)
+    }
+
     /// Why writes stay rejected after a promotion, if the records tell.
     fn still_blocked(&self, w: &World) -> Option<String> {
-        let api = self.sc.api.as_ref()?;
+        let Some(api) = self.sc.api.as_ref() else {
+            return self.sync_blocks().then(|| SYNC_BLOCKS.to_string());
+        };
         let up = api
             .servers
             .iter()
@@ -525,7 +540,7 @@ impl<'a> Narrator<'a> {
             })
             .count() as u32;
         if up >= api.min_healthy {
-            return None;
+            return self.sync_blocks().then(|| SYNC_BLOCKS.to_string());
         }
         let regions: BTreeSet<usize> = api
             .servers
@@ -971,7 +986,7 @@ impl<'a> Narrator<'a> {
                     format!("{} are accepted again.", capitalize(&self.nouns))
                 } else {
                     format!(
-                        "{} are accepted again, after {} of rejected writes.",
+                        "{} are accepted again, {} after they stopped.",
                         capitalize(&self.nouns),
                         human_duration(*after)
                     )
@@ -1120,14 +1135,15 @@ impl<'a> Narrator<'a> {
             )
         };
         let down_s = if down == 0 {
-            "writes never stopped".to_string()
+            format!("{} never stopped", self.nouns)
         } else if open {
             format!(
-                "{} of rejected writes, still going when the trial ended",
-                human_duration(down)
+                "{} with {} rejected, still so when the trial ended",
+                human_duration(down),
+                self.nouns
             )
         } else {
-            format!("{} of rejected writes", human_duration(down))
+            format!("{} with {} rejected", human_duration(down), self.nouns)
         };
         format!("Cost: {down_s}, {lost_s}.")
     }
@@ -1749,7 +1765,7 @@ impl<'a> Narrator<'a> {
         let period = if o.horizon == YEAR {
             "this simulated year".to_string()
         } else {
-            format!("these {} of simulated time", human_duration(o.horizon))
+            format!("these {} of simulated time", span(o.horizon))
         };
         let told = lines.iter().filter(|l| l.incident.is_some()).count();
         let total = o.incidents.len();
