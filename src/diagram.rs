@@ -26,10 +26,10 @@ fn label(s: &str) -> String {
     s.replace('"', "#quot;")
 }
 
-/// Text safe after `:` in a sequence diagram (a `;` would end the line,
-/// a `#` start an entity).
+/// Text safe after `:` or `as` in a sequence diagram (a `;` would end the
+/// line, a `#` start an entity, a `"` open a quoted name).
 fn text(s: &str) -> String {
-    s.replace(';', ",").replace('#', "no. ")
+    s.replace(';', ",").replace('#', "no. ").replace('"', "'")
 }
 
 fn every(t: Micros) -> String {
