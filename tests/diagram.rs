@@ -116,8 +116,8 @@ fn check_sequence(text: &str) {
     let safe = |t: &str, line: &str| {
         assert!(!t.trim().is_empty(), "empty text: {line}");
         assert!(
-            !t.contains(';') && !t.contains('#'),
-            "`;` or `#` in text: {line}"
+            !t.contains([';', '#', '"']),
+            "`;`, `#` or a quote in text: {line}"
         );
     };
     for line in lines {
