@@ -51,6 +51,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Validate(a) => cmd_validate(a),
         Command::Migrations(a) => cmd_migrations(a),
         Command::Lessons => cmd_lessons(),
+        Command::Explain(a) => cmd_explain(a),
+        Command::Diagram(a) => cmd_diagram(a),
     }
 }
 
@@ -662,5 +664,83 @@ fn cmd_lessons() -> Result<()> {
         );
     }
     print!("{out}");
+    Ok(())
+}
+
+// ----- explain and diagram ---------------------------------------------------
+
+/// A scenario with a strategy applied (none: as written), and the name the
+/// design goes by.
+fn scenario_with_strategy(arg: Option<&str>, name: Option<&str>) -> Result<(Scenario, String)> {
+    let sc = load(arg)?.scenario;
+    match name.map(str::trim) {
+        Some(n) => Ok((strategy::apply(&sc, n)?, n.to_string())),
+        None => {
+            let own = strategy::own_name(&sc);
+            Ok((sc, own))
+        }
+    }
+}
+
+fn cmd_explain(a: crate::cli::ExplainArgs) -> Result<()> {
+    use crate::explain;
+    if let Some(p) = &a.json {
+        output::check_writable(p)?;
+    }
+    let (mut sc, name) = scenario_with_strategy(a.scenario.as_deref(), a.strategy.as_deref())?;
+    if let Some(s) = a.seed {
+        sc.seed = s;
+    }
+    if let Some(t) = a.trials {
+        if t == 0 || t > TRIALS_MAX {
+            return Err(user(format!("--trials must be between 1 and {TRIALS_MAX}")));
+        }
+        sc.trials = t;
+    }
+    let (trial, chosen) = match a.trial {
+        Some(k) => (k, "given".to_string()),
+        None => {
+            let arm = Arm {
+                name: name.clone(),
+                scenario: sc.clone(),
+            };
+            (
+                montecarlo::most_eventful(&arm, sc.seed, 0..sc.trials),
+                format!("most eventful of {}", sc.trials),
+            )
+        }
+    };
+    let outcome = crate::sim::Engine::new(&sc).run_trial(sc.seed, trial, true);
+    let story = explain::narrate(&sc, &outcome, &name);
+    let to_stdout = a.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    if let Some(p) = &a.json {
+        let doc = explain::explained(&sc, &outcome, &story, sc.seed, chosen.clone());
+        output::write_atomic(p, &output::to_json(&doc))?;
+    }
+    if !to_stdout {
+        let how = if a.trial.is_some() {
+            String::new()
+        } else {
+            format!(", the {chosen} trials")
+        };
+        let title = format!(
+            "Trial {trial} of {} under {name} (seed {}{how})",
+            sc.name, sc.seed
+        );
+        print!("{}", explain::to_text(&story, &title));
+    }
+    Ok(())
+}
+
+fn cmd_diagram(a: crate::cli::DiagramArgs) -> Result<()> {
+    if let Some(p) = &a.out {
+        output::check_writable(p)?;
+    }
+    let (sc, name) = scenario_with_strategy(a.scenario.as_deref(), a.strategy.as_deref())?;
+    let md = crate::diagram::markdown(&sc, &name);
+    match &a.out {
+        Some(p) => output::write_atomic(p, md.as_bytes())?,
+        None => print!("{md}"),
+    }
     Ok(())
 }

@@ -45,6 +45,10 @@ pub enum Command {
     Migrations(MigrationsArgs),
     /// List the built-in scenarios, the lesson each teaches and the command that shows it.
     Lessons,
+    /// Tell one trial as a story in plain English, with its numbers.
+    Explain(ExplainArgs),
+    /// Mermaid diagrams of the topology and the write path, as Markdown.
+    Diagram(DiagramArgs),
 }
 
 /// Flags every simulating command shares.
@@ -145,4 +149,46 @@ pub struct ValidateArgs {
     /// Scenario files to check.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  failsim explain                                  the most eventful year of the e-commerce shop
+  failsim explain --strategy sync                  the same year with a sync replica
+  failsim explain scenarios/ecommerce.toml --trial 7 --json story.json")]
+pub struct ExplainArgs {
+    /// Scenario file (.toml or .json) or built-in name; default: the built-in e-commerce shop.
+    pub scenario: Option<String>,
+    /// The trial to tell (default: the most eventful of the scenario's trials).
+    #[arg(long, value_name = "K")]
+    pub trial: Option<u64>,
+    /// Tell the trial under this strategy (default: the scenario as written).
+    #[arg(long, value_name = "S")]
+    pub strategy: Option<String>,
+    /// Master seed; overrides the scenario's `seed`.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// How many trials to search for the most eventful one (default: the scenario's `trials`).
+    #[arg(long)]
+    pub trials: Option<u64>,
+    /// Also write the events, the story and the trial's totals as JSON to PATH (`-`: standard output only).
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  failsim diagram                                  the e-commerce shop as written
+  failsim diagram --strategy hot-standby --out hot-standby.md")]
+pub struct DiagramArgs {
+    /// Scenario file (.toml or .json) or built-in name; default: the built-in e-commerce shop.
+    pub scenario: Option<String>,
+    /// Draw the scenario under this strategy (default: the scenario as written).
+    #[arg(long, value_name = "S")]
+    pub strategy: Option<String>,
+    /// Write the Markdown to PATH instead of standard output.
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
 }

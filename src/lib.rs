@@ -4,7 +4,9 @@
 pub mod app;
 pub mod charts;
 pub mod cli;
+pub mod diagram;
 pub mod dist;
+pub mod explain;
 pub mod library;
 pub mod migrations;
 pub mod montecarlo;

@@ -540,6 +540,12 @@ impl<'e, 'a> Sim<'e, 'a> {
 
     // ----- bookkeeping -------------------------------------------------
 
+    /// Schedules a new failure arrival: it belongs to no incident yet.
+    fn at_new(&mut self, delay: Micros, ev: Ev) {
+        let at = self.now.saturating_add(delay);
+        self.queue.push(at, (ev, None));
+    }
+
     fn at(&mut self, delay: Micros, ev: Ev) {
         let at = self.now.saturating_add(delay);
         self.queue.push(at, (ev, self.ctx));
@@ -1398,7 +1404,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         if let Some(f) = &sc.faults.api_crash {
             for k in 0..self.api.len() {
                 let t = self.api[k].s_crash.sample(&f.time_to_failure);
-                self.at(
+                self.at_new(
                     t,
                     Ev::ApiCrash {
                         server: k,
@@ -1414,24 +1420,24 @@ impl<'e, 'a> Sim<'e, 'a> {
         if let Some(f) = &sc.faults.zone_outage {
             for z in 0..sc.zones.len() {
                 let t = self.s_zone[z].sample(&f.time_to_failure);
-                self.at(t, Ev::ZoneDown { zone: z });
+                self.at_new(t, Ev::ZoneDown { zone: z });
             }
         }
         if let Some(f) = &sc.faults.region_outage {
             for r in 0..sc.regions.len() {
                 let t = self.s_region[r].sample(&f.time_to_failure);
-                self.at(t, Ev::RegionDown { region: r });
+                self.at_new(t, Ev::RegionDown { region: r });
             }
         }
         if let Some(f) = &sc.faults.partition {
             for p in 0..self.e.region_pairs.len() {
                 let t = self.s_partition[p].sample(&f.time_to_failure);
-                self.at(t, Ev::PartitionStart { pair: p });
+                self.at_new(t, Ev::PartitionStart { pair: p });
             }
         }
         if let Some(f) = &sc.faults.accidental_delete {
             let t = self.s_delete.sample(&f.time_to_failure);
-            self.at(t, Ev::Delete);
+            self.at_new(t, Ev::Delete);
         }
         for (i, e) in sc.events.iter().enumerate() {
             self.queue.push(e.at, (Ev::Scheduled { index: i }, None));
@@ -1447,7 +1453,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             st.crash_epoch += 1;
             let epoch = st.crash_epoch;
             let t = st.s_crash.sample(&f.time_to_failure);
-            self.at(t, Ev::NodeCrash { node: n, epoch });
+            self.at_new(t, Ev::NodeCrash { node: n, epoch });
         }
     }
 
@@ -1457,7 +1463,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         if let Some(f) = &self.sc.faults.disk_loss {
             let epoch = st.disk_fail_epoch;
             let t = st.s_disk.sample(&f.time_to_failure);
-            self.at(t, Ev::DiskLoss { node: n, epoch });
+            self.at_new(t, Ev::DiskLoss { node: n, epoch });
         }
     }
 
@@ -1569,8 +1575,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 let epoch = st.epoch;
                 if let Some(f) = &sc.faults.api_crash {
                     let t = self.api[server].s_crash.sample(&f.time_to_failure);
-                    self.ctx = None;
-                    self.at(t, Ev::ApiCrash { server, epoch });
+                    self.at_new(t, Ev::ApiCrash { server, epoch });
                 }
                 self.note(Happening::Up {
                     component: format!("api-{server}"),
@@ -1594,10 +1599,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 }
                 self.nodes[node].crashed = false;
                 self.replan = true;
-                let ctx = self.ctx;
-                self.ctx = None;
                 self.schedule_crash(node);
-                self.ctx = ctx;
                 if self.nodes[node].disk == Disk::Ok && !self.zone_is_down(self.node_zone(node)) {
                     let name = sc.nodes[node].name.clone();
                     self.note(Happening::Up { component: name });
@@ -1660,8 +1662,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 }
                 if stochastic && let Some(f) = &sc.faults.zone_outage {
                     let t = self.s_zone[zone].sample(&f.time_to_failure);
-                    self.ctx = None;
-                    self.at(t, Ev::ZoneDown { zone });
+                    self.at_new(t, Ev::ZoneDown { zone });
                 }
             }
             Ev::RegionDown { region } => {
@@ -1690,8 +1691,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 }
                 if stochastic && let Some(f) = &sc.faults.region_outage {
                     let t = self.s_region[region].sample(&f.time_to_failure);
-                    self.ctx = None;
-                    self.at(t, Ev::RegionDown { region });
+                    self.at_new(t, Ev::RegionDown { region });
                 }
             }
             Ev::PartitionStart { pair } => {
@@ -1718,8 +1718,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 self.open_incident(FaultKind::AccidentalDelete, "data set".into(), None);
                 self.corrupt(share, detect, "an accidental delete".into());
                 let t = self.s_delete.sample(&f.time_to_failure);
-                self.ctx = None;
-                self.at(t, Ev::Delete);
+                self.at_new(t, Ev::Delete);
             }
             Ev::Scheduled { index } => self.scheduled(index),
             Ev::MigrationRun { index } => self.migration(index),
@@ -2027,8 +2026,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         if stochastic && let Some(f) = &self.sc.faults.partition {
             let pair = self.pair_index(a, b).expect("pair exists");
             let t = self.s_partition[pair].sample(&f.time_to_failure);
-            self.ctx = None;
-            self.at(t, Ev::PartitionStart { pair });
+            self.at_new(t, Ev::PartitionStart { pair });
         }
     }
 

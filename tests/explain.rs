@@ -1,0 +1,395 @@
+//! `failsim explain`: the story's numbers are the trial's numbers, one
+//! staged story reads exactly as reviewed, `--json` parses, and the default
+//! trial is chosen the same way every time.
+
+mod common;
+use common::*;
+use failsim::explain::{self, Story, format_availability, format_count};
+use failsim::montecarlo::{self, Arm};
+use failsim::sim::{Engine, TrialOutcome};
+use failsim::units::human_duration;
+use failsim::{app, strategy};
+
+/// A month with every fault placed by hand: one of each lesson.
+const STAGED: &str = r##"# A staged month: every fault is scheduled, so the story is the same every
+# time and each paragraph teaches one thing.
+name = "staged-month"
+description = "A payments service for one month, with faults placed by hand."
+seed = 11
+trials = 20
+horizon = "30d"
+
+[workload]
+writes_per_sec = 20
+write_size = "1KB"
+data_size = "50GB"
+history = "1y"
+write_noun = "payment"
+
+[[regions]]
+name = "east"
+zones = ["east-a", "east-b", "east-c"]
+
+[[regions]]
+name = "west"
+zones = ["west-a"]
+
+[network]
+rtt_same_zone = "500us"
+rtt_cross_zone = "1ms"
+
+[[network.links]]
+between = ["east", "west"]
+rtt = "70ms"
+
+[api]
+servers = 4
+min_healthy = 2
+zones = ["east-a", "east-b"]
+restart = "3m"
+
+[database]
+restart = "45s"
+disk_replace = "1h"
+rebuild_throughput = "200MB/s"
+
+[[database.nodes]]
+name = "db1"
+zone = "east-a"
+role = "primary"
+
+[[database.nodes]]
+name = "db2"
+zone = "east-b"
+role = "replica"
+
+[replication]
+mode = "async"
+lag = "800ms"
+
+[failover]
+mode = "automatic"
+detection = "30s"
+promotion = "40s"
+standby_warmup = "2m"
+
+[operators]
+response = "20m"
+night_multiplier = 1.0
+
+[backups]
+full_every = "7d"
+incremental_every = "1d"
+first_at = "2h"
+throughput = "100MB/s"
+restore_throughput = "100MB/s"
+provision = "10m"
+retention = "14d"
+region = "east"
+copy_to = ["west"]
+copy_delay = "1h"
+
+[[events]]
+at = "2d 10h"
+fault = "api-crash"
+target = "api-1"
+
+[[events]]
+at = "4d 3h"
+fault = "zone-outage"
+target = "east-b"
+duration = "45m"
+
+[[events]]
+at = "9d 4h 12m 9s"
+fault = "disk-loss"
+target = "primary"
+
+[[events]]
+at = "20d 14h"
+fault = "accidental-delete"
+share = "2%"
+detect = "40m"
+note = "a cleanup script with the wrong WHERE clause"
+
+[[migrations]]
+version = "7"
+description = "add an index on payments.customer_id"
+at = "25d 11h"
+effect = "locking"
+lock = "90s"
+"##;
+
+fn tell(sc: &failsim::scenario::Scenario, name: &str, trial: u64) -> (TrialOutcome, Story) {
+    let o = Engine::new(sc).run_trial(sc.seed, trial, true);
+    let s = explain::narrate(sc, &o, name);
+    (o, s)
+}
+
+/// Every number the story states agrees with the trial's metrics.
+fn check_numbers(o: &TrialOutcome, s: &Story, noun: &str) {
+    let context = || format!("trial {} under {}", o.trial, s.strategy);
+    let lost: u64 = s.lines.iter().map(|l| l.lost_writes).sum();
+    assert_eq!(
+        lost,
+        o.lost_writes,
+        "lost writes of the lines, {}",
+        context()
+    );
+    let down: u64 = s.lines.iter().map(|l| l.downtime).sum();
+    assert_eq!(down, o.downtime, "downtime of the lines, {}", context());
+    for l in &s.lines {
+        if let Some(i) = l.incident {
+            let inc = &o.incidents[i];
+            assert_eq!(
+                l.lost_writes,
+                inc.lost_writes,
+                "incident {i} ({:?} {}), {}",
+                inc.cause,
+                inc.target,
+                context()
+            );
+            let cost = if l.lost_writes == 0 {
+                format!("no {noun} lost")
+            } else {
+                format!("{} acknowledged", format_count(l.lost_writes))
+            };
+            assert!(l.text.contains(&cost), "{cost:?} in {:?}", l.text);
+            if l.downtime > 0 {
+                assert!(
+                    l.text.contains(&format!(
+                        "Cost: {} with {} rejected",
+                        human_duration(l.downtime),
+                        explain::plural(noun)
+                    )),
+                    "downtime in {:?}",
+                    l.text
+                );
+            }
+        } else {
+            assert_eq!(
+                l.lost_writes, 0,
+                "a roll-up line loses nothing: {:?}",
+                l.text
+            );
+        }
+    }
+    // Every incident that cost something is told in its own paragraph.
+    for (i, inc) in o.incidents.iter().enumerate() {
+        if inc.lost_writes > 0 || inc.rto > 0 {
+            assert!(
+                s.lines.iter().any(|l| l.incident == Some(i)),
+                "incident {i} ({:?} {}) is not told, {}",
+                inc.cause,
+                inc.target,
+                context()
+            );
+        }
+    }
+    // The summary quotes the totals, formatted as the paragraphs are.
+    if o.lost_writes > 0 {
+        assert!(
+            s.summary
+                .contains(&format!("{} acknowledged", format_count(o.lost_writes))),
+            "{:?}",
+            s.summary
+        );
+    } else {
+        assert!(s.summary.contains("no acknowledged"), "{:?}", s.summary);
+    }
+    if o.downtime > 0 {
+        assert!(
+            s.summary.contains(&format!(
+                "rejected for {} in total",
+                human_duration(o.downtime)
+            )),
+            "{:?}",
+            s.summary
+        );
+        assert!(s.summary.contains(&format_availability(o.availability())));
+    } else {
+        assert!(s.summary.contains("never rejected"), "{:?}", s.summary);
+    }
+}
+
+#[test]
+fn the_story_adds_up_to_the_trial_under_every_strategy() {
+    let base = app::load(None).expect("built-in scenario").scenario;
+    let noun = base.workload.write_noun.clone();
+    let names = [
+        "async",
+        "none",
+        "backup-only",
+        "sync",
+        "semi-sync",
+        "delayed",
+        "async+pitr",
+        "pilot-light",
+        "warm-standby",
+        "hot-standby",
+        "active-active",
+    ];
+    for name in names {
+        let sc = strategy::apply(&base, name).expect("strategy builds");
+        for trial in 0..40 {
+            let (o, s) = tell(&sc, name, trial);
+            check_numbers(&o, &s, &noun);
+        }
+    }
+}
+
+#[test]
+fn the_staged_story_adds_up() {
+    let f = fixture("staged.toml", STAGED);
+    let sc = failsim::scenario::load(&f.path).expect("valid");
+    for trial in 0..5 {
+        let (o, s) = tell(&sc, "async", trial);
+        check_numbers(&o, &s, "payment");
+        assert!(o.lost_writes > 0 && o.downtime > 0);
+    }
+}
+
+#[test]
+fn the_staged_story_reads_as_reviewed() {
+    let f = fixture("staged.toml", STAGED);
+    let out = failsim()
+        .arg("explain")
+        .arg(&f.path)
+        .args(["--trial", "0"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = String::from_utf8(out.stdout).expect("utf-8");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/explain-staged.txt");
+    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    if got != want {
+        let new = path.with_extension("txt.new");
+        std::fs::write(&new, &got).expect("write the new story");
+        panic!(
+            "the story changed; read {} and, if it is right, move it over {}",
+            new.display(),
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn json_gives_records_story_and_totals() {
+    let f = fixture("staged.toml", STAGED);
+    let out = failsim()
+        .arg("explain")
+        .arg(&f.path)
+        .args(["--trial", "3", "--json", "-"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON only");
+    assert_eq!(v["trial"], 3);
+    assert_eq!(v["scenario"], "staged-month");
+    assert_eq!(v["chosen"], "given");
+    let lines = v["story"]["lines"].as_array().expect("lines");
+    let lost: u64 = lines
+        .iter()
+        .map(|l| l["lost_writes"].as_u64().unwrap())
+        .sum();
+    assert_eq!(v["totals"]["lost_writes"].as_u64(), Some(lost));
+    let records = v["records"].as_array().expect("records");
+    assert!(
+        records
+            .iter()
+            .all(|r| r["event"].is_string() && r["at_us"].is_u64())
+    );
+    assert!(
+        records
+            .iter()
+            .any(|r| r["event"] == "promoted" && r["incident"].is_u64())
+    );
+    assert!(v["story"]["summary"].as_str().unwrap().contains("payments"));
+    // The same document, written to a file, and the story still printed.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("story.json");
+    let out = failsim()
+        .arg("explain")
+        .arg(&f.path)
+        .args(["--trial", "3", "--json"])
+        .arg(&p)
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("What happened"));
+    let w: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+    assert_eq!(w, v);
+}
+
+#[test]
+fn the_default_trial_is_the_most_eventful_every_time() {
+    let run = || {
+        let out = failsim()
+            .args(["explain", "--trials", "300", "--json", "-"])
+            .output()
+            .expect("runs");
+        assert!(out.status.success());
+        out.stdout
+    };
+    let (a, b) = (run(), run());
+    assert_eq!(a, b, "two runs told different stories");
+    let v: serde_json::Value = serde_json::from_slice(&a).unwrap();
+    assert_eq!(v["chosen"], "most eventful of 300");
+    // The same choice, made serially by hand.
+    let sc = app::load(None).unwrap().scenario;
+    let e = Engine::new(&sc);
+    let best = (0..300u64)
+        .max_by_key(|&t| {
+            let o = e.run_trial(sc.seed, t, false);
+            (
+                o.lost_writes > 0,
+                o.downtime > 0,
+                o.incidents.len(),
+                std::cmp::Reverse(t),
+            )
+        })
+        .unwrap();
+    assert_eq!(v["trial"].as_u64(), Some(best));
+    let arm = Arm {
+        name: "async".into(),
+        scenario: sc.clone(),
+    };
+    assert_eq!(montecarlo::most_eventful(&arm, sc.seed, 0..300), best);
+}
+
+#[test]
+fn a_strategy_changes_the_story_and_a_bad_one_is_refused() {
+    let f = fixture("staged.toml", STAGED);
+    let out = failsim()
+        .arg("explain")
+        .arg(&f.path)
+        .args(["--trial", "0", "--strategy", "sync"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    // The terminal text is wrapped: compare words.
+    let text = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("under sync"), "{text}");
+    assert!(
+        text.contains("It had every acknowledged payment, so nothing is lost."),
+        "{text}"
+    );
+    failsim()
+        .arg("explain")
+        .arg(&f.path)
+        .args(["--strategy", "quorum"])
+        .assert()
+        .code(2);
+    failsim()
+        .args(["explain", "--trials", "0"])
+        .assert()
+        .code(2);
+}
