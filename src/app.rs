@@ -48,6 +48,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Compare(a) => cmd_compare(a),
         Command::Sweep(a) => cmd_sweep(a),
         Command::Merge(a) => cmd_merge(a),
+        Command::Report(a) => cmd_report(a),
         Command::Validate(a) => cmd_validate(a),
         Command::Migrations(a) => cmd_migrations(a),
         Command::Lessons => cmd_lessons(),
@@ -572,6 +573,9 @@ fn cmd_sweep(a: SweepArgs) -> Result<()> {
     if a.common.shard.is_some() {
         return Err(user("--shard applies to run and compare, not sweep"));
     }
+    if let Some(dir) = &a.out {
+        crate::report::check_out_dir(dir)?;
+    }
     let knobs: Vec<(String, Vec<String>)> =
         a.set.iter().map(|s| parse_set(s)).collect::<Result<_>>()?;
     let points: usize = knobs.iter().map(|k| k.1.len()).product();
@@ -638,6 +642,113 @@ fn cmd_sweep(a: SweepArgs) -> Result<()> {
             .is_none_or(|p| p.as_os_str() != "-")
     {
         print!("{}", output::sweep_table(&r));
+    }
+    if let Some(dir) = &a.out {
+        write_sweep_report(&a, &loaded, &r, dir)?;
+    }
+    Ok(())
+}
+
+// ----- report --------------------------------------------------------------
+
+/// A scenario name made safe as one folder name.
+fn folder_name(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let s = s.trim_matches('.').to_string();
+    if s.is_empty() { "scenario".into() } else { s }
+}
+
+fn cmd_report(a: crate::cli::ReportArgs) -> Result<()> {
+    if a.common.shard.is_some() {
+        return Err(user(
+            "--shard applies to run and compare; a report needs every trial in one run",
+        ));
+    }
+    let mut loaded = load(a.scenario.as_deref())?;
+    apply_common(&mut loaded.scenario, &a.common)?;
+    let names: Vec<String> = a.strategies.clone().unwrap_or_else(|| {
+        strategy::DEFAULT_SET
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    });
+    let arms = arms_for(&loaded.scenario, &names)?;
+    let sc = &loaded.scenario;
+    let dir = a
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("reports").join(folder_name(&sc.name)));
+    crate::report::check_out_dir(&dir)?;
+    let mut command = String::from("failsim report");
+    if let Some(s) = &a.scenario {
+        command.push_str(&format!(" {s}"));
+    }
+    if let Some(s) = &a.strategies {
+        command.push_str(&format!(" --strategies {}", s.join(",")));
+    }
+    command.push_str(&format!(" --seed {} --trials {}", sc.seed, sc.trials));
+    let meta = crate::report::Meta {
+        label: loaded.label.clone(),
+        command,
+    };
+    let pb = progress_bar(sc.trials, a.common.quiet);
+    let sim = crate::report::simulate(sc, &arms, &|n| pb.inc(n));
+    pb.finish_and_clear();
+    let report = crate::report::render(sc, &arms, &sim, &meta).context("drawing the report")?;
+    crate::report::write_dir(&dir, &report.files)?;
+    if let Some(p) = &a.common.json {
+        output::write_atomic(p, &output::to_json(&sim.results))?;
+    }
+    let json_on_stdout = a
+        .common
+        .json
+        .as_deref()
+        .is_some_and(|p| p.as_os_str() == "-");
+    if !a.common.quiet && !json_on_stdout {
+        print!("{}", output::compare_table(&sim.results));
+        for f in &report.glance {
+            println!("{}", f.text);
+        }
+        println!(
+            "report written to {} ({} files: report.html, report.md, results.json and the charts)",
+            dir.display(),
+            report.files.len()
+        );
+    }
+    Ok(())
+}
+
+fn write_sweep_report(a: &SweepArgs, loaded: &Loaded, r: &SweepResults, dir: &Path) -> Result<()> {
+    let mut command = format!("failsim sweep {}", a.scenario);
+    for s in &a.set {
+        command.push_str(&format!(" --set {s}"));
+    }
+    if let Some(s) = &a.strategies {
+        command.push_str(&format!(" --strategies {}", s.join(",")));
+    }
+    if let Some(s) = a.common.seed {
+        command.push_str(&format!(" --seed {s}"));
+    }
+    if let Some(t) = a.common.trials {
+        command.push_str(&format!(" --trials {t}"));
+    }
+    let meta = crate::report::Meta {
+        label: loaded.label.clone(),
+        command,
+    };
+    let files = crate::report::sweep::render(r, &meta).context("drawing the sweep's charts")?;
+    crate::report::write_dir(dir, &files)?;
+    if !a.common.quiet {
+        println!("sweep charts and report written to {}", dir.display());
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ Examples:
   failsim run scenarios/ecommerce.toml --trials 10000 --json results.json
   failsim compare --strategies none,backup-only,async,sync,async+backup
   failsim sweep scenarios/ecommerce.toml --set replication.lag=100ms,1s,10s
+  failsim report --trials 1000             charts and a report in reports/ecommerce/
   failsim validate scenarios/*.toml
 
 Exit status: 0 success, 1 internal error, 2 invalid input (scenario or arguments).";
@@ -39,6 +40,8 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Combine the partial results of `--shard` runs into the whole run.
     Merge(MergeArgs),
+    /// Compare strategies and write charts and a report (HTML, Markdown, JSON).
+    Report(ReportArgs),
     /// Check scenario files without simulating.
     Validate(ValidateArgs),
     /// Read a Flyway folder or a Liquibase SQL changelog and classify each migration.
@@ -109,6 +112,9 @@ pub struct SweepArgs {
     /// Strategies to run at each point (default: the scenario as written).
     #[arg(long, value_delimiter = ',')]
     pub strategies: Option<Vec<String>>,
+    /// Also write charts of each metric against each knob, and a report, into the folder DIR.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
     #[command(flatten)]
     pub common: Common,
 }
@@ -191,4 +197,22 @@ pub struct DiagramArgs {
     /// Write the Markdown to PATH instead of standard output.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
+}
+
+/// `failsim report`: the same run as `compare`, written as a folder of
+/// charts and a report. `--json PATH` also writes the results there;
+/// `--shard` does not apply (a report needs every trial).
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Scenario file (.toml or .json) or built-in name; default: the built-in e-commerce shop.
+    pub scenario: Option<String>,
+    /// Comma-separated strategies, as for `compare` (default: none,backup-only,async,semi-sync,sync,delayed,async+backup).
+    #[arg(long, value_delimiter = ',')]
+    pub strategies: Option<Vec<String>>,
+    /// Folder to write the report into (default: reports/<scenario name>). An existing report there is
+    /// replaced only once the new one is complete; a folder holding other files is refused.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: Common,
 }

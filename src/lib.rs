@@ -11,6 +11,7 @@ pub mod library;
 pub mod migrations;
 pub mod montecarlo;
 pub mod output;
+pub mod report;
 pub mod results;
 pub mod scenario;
 pub mod sim;

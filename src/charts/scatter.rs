@@ -162,10 +162,16 @@ impl Paint for Plan {
             .iter()
             .map(|&(px, py)| (px - r, py - r, px + r, py + r))
             .collect();
-        for ((_, name, _, _), &(px, py)) in self.points.iter().zip(&pixels) {
+        // Bottom to top: where labels of points at (nearly) the same
+        // place stack upwards, they keep the points' vertical order.
+        let mut order: Vec<usize> = (0..pixels.len()).collect();
+        order.sort_by_key(|&k| (std::cmp::Reverse(pixels[k].1), pixels[k].0, k));
+        for k in order {
+            let name = &self.points[k].1;
+            let (px, py) = pixels[k];
             let (w, h) = measure(root, name, &style)?;
             let gap = MARKER_RADIUS + 5;
-            let candidates = [
+            let mut candidates = vec![
                 ((px + gap, py - h / 2, px + gap + w, py + h / 2), HPos::Left),
                 (
                     (px - gap - w, py - h / 2, px - gap, py + h / 2),
@@ -180,6 +186,19 @@ impl Paint for Plan {
                     HPos::Center,
                 ),
             ];
+            // Points at (nearly) the same place: stack labels beside them,
+            // one line up or down at a time.
+            for k in [1, -1, 2, -2] {
+                let dy = k * (h + 2);
+                candidates.push((
+                    (px + gap, py - h / 2 - dy, px + gap + w, py + h / 2 - dy),
+                    HPos::Left,
+                ));
+                candidates.push((
+                    (px - gap - w, py - h / 2 - dy, px - gap, py + h / 2 - dy),
+                    HPos::Right,
+                ));
+            }
             let inside =
                 |b: Box2| b.0 >= bounds.0 && b.1 >= bounds.1 && b.2 <= bounds.2 && b.3 <= bounds.3;
             let own = (px - r, py - r, px + r, py + r);

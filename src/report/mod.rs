@@ -1,0 +1,907 @@
+//! `failsim report`: the comparison of strategies as charts and a report
+//! people would rather look at than read.
+//!
+//! ```text
+//!   simulate ──▶ Simulated ──render──▶ Report { files: [ReportFile] } ──write_dir──▶ DIR/
+//!   (trials,      (results,             (report.html, report.md,         (temp folder beside
+//!    one story)    partials, story)      results.json, *.svg, *.png)      DIR, renamed in)
+//! ```
+//!
+//! Everything but [`write_dir`] is pure: it returns the files' contents,
+//! and nothing touches the disk until every file exists in memory. The
+//! numbers come from the same run `failsim compare` makes with the same
+//! arguments, and `results.json` holds exactly the bytes `compare --json`
+//! writes; the findings quote fields of that file (see [`findings`]).
+//!
+//! docs/reports.md describes the files, the charts and the cost model.
+
+pub mod cost;
+pub mod doc;
+pub mod findings;
+pub mod html;
+pub mod markdown;
+pub mod sweep;
+pub mod timeline;
+
+use crate::charts::{
+    self, CdfChart, Chart, ChartError, PercentileChart, PercentileSeries, ScatterChart,
+    ScatterPoint, Series,
+};
+use crate::montecarlo::{self, Arm, StrategyPartial};
+use crate::output::{self, OutputError, availability, num, pct};
+use crate::results::{self, RunResults};
+use crate::scenario::{Backups, FailoverMode, Recurring, Role, Scenario};
+use crate::sim::Engine;
+use crate::stats::Accumulator;
+use crate::strategy;
+use crate::units::{Micros, YEAR, format_duration};
+use doc::{Block, Doc, Inline, b, c, t};
+use findings::Finding;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub use timeline::Story;
+
+/// The timeline shows the most eventful of at most this many first trials.
+pub const STORY_SEARCH: u64 = 500;
+
+/// What a report is made from: the run's results and partial sums, and
+/// one trial told in full.
+#[derive(Clone, Debug)]
+pub struct Simulated {
+    pub results: RunResults,
+    pub partials: Vec<StrategyPartial>,
+    pub story: Story,
+}
+
+/// Runs every arm over the scenario's trials (common random numbers, as
+/// `compare` does), then finds the most eventful of the first
+/// [`STORY_SEARCH`] trials of the scenario as written and runs it again
+/// with recording on.
+pub fn simulate(sc: &Scenario, arms: &[Arm], progress: &(dyn Fn(u64) + Sync)) -> Simulated {
+    let partials = montecarlo::run(arms, sc.seed, 0..sc.trials, progress);
+    let results = results::build(sc, sc.seed, sc.trials, &partials);
+    let own = Arm {
+        name: strategy::own_name(sc),
+        scenario: sc.clone(),
+    };
+    let searched = sc.trials.min(STORY_SEARCH);
+    let trial = montecarlo::most_eventful(&own, sc.seed, 0..searched);
+    let outcome = Engine::new(sc).run_trial(sc.seed, trial, true);
+    Simulated {
+        results,
+        partials,
+        story: Story {
+            strategy: own.name,
+            trial,
+            searched,
+            outcome,
+        },
+    }
+}
+
+/// What the report says about where it came from.
+#[derive(Clone, Debug, Default)]
+pub struct Meta {
+    /// The scenario as the user named it (file path or built-in name).
+    pub label: String,
+    /// The command line that makes this report again.
+    pub command: String,
+}
+
+/// One file of a report, by its path inside the report folder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A rendered report: its files, and the findings it states.
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub files: Vec<ReportFile>,
+    /// The two answers at the top: least data lost, least downtime.
+    pub glance: Vec<Finding>,
+    pub findings: Vec<Finding>,
+}
+
+/// A chart with its place in the report.
+pub struct Figure {
+    /// File name without extension.
+    pub stem: String,
+    pub title: String,
+    /// How to read it (not what it shows: the findings say that).
+    pub caption: String,
+    pub chart: Chart,
+}
+
+/// Runs and renders in one call.
+pub fn build(
+    sc: &Scenario,
+    arms: &[Arm],
+    meta: &Meta,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Report, ChartError> {
+    render(sc, arms, &simulate(sc, arms, progress), meta)
+}
+
+/// Every file of the report, in memory.
+pub fn render(
+    sc: &Scenario,
+    arms: &[Arm],
+    sim: &Simulated,
+    meta: &Meta,
+) -> Result<Report, ChartError> {
+    let r = &sim.results;
+    let figures = figures(sc, arms, sim)?;
+    let glance = findings::at_a_glance(r);
+    let all = findings::findings(r);
+    let doc = document(sc, arms, sim, meta, &figures, &glance, &all);
+    let charts: BTreeMap<String, &Chart> =
+        figures.iter().map(|f| (f.stem.clone(), &f.chart)).collect();
+    let mut files = vec![
+        ReportFile {
+            path: "report.html".into(),
+            bytes: html::render(&doc, &charts).into_bytes(),
+        },
+        ReportFile {
+            path: "report.md".into(),
+            bytes: markdown::render(&doc).into_bytes(),
+        },
+        ReportFile {
+            path: "results.json".into(),
+            bytes: output::to_json(r),
+        },
+    ];
+    for f in figures {
+        files.push(ReportFile {
+            path: format!("{}.svg", f.stem),
+            bytes: f.chart.svg.into_bytes(),
+        });
+        files.push(ReportFile {
+            path: format!("{}.png", f.stem),
+            bytes: f.chart.png,
+        });
+    }
+    Ok(Report {
+        files,
+        glance,
+        findings: all,
+    })
+}
+
+// ----- charts ----------------------------------------------------------------
+
+/// Minutes of downtime per year at each availability worth marking.
+const NINES: &[(f64, &str)] = &[
+    (5256.0, "99% (5,256 min/yr)"),
+    (525.6, "99.9% (525.6 min/yr)"),
+    (52.56, "99.99% (52.56 min/yr)"),
+    (5.256, "99.999% (5.256 min/yr)"),
+    (0.5256, "99.9999% (31.5 s/yr)"),
+];
+
+/// Points `(x, fraction of observations <= x)` of an accumulator's
+/// distribution, scaled by `scale`: every rank for small counts, else a
+/// grid of 400 quantiles plus every rank (or a fine grid) in the top 1%.
+pub fn cdf_points(acc: &Accumulator, scale: f64) -> Vec<(f64, f64)> {
+    let n = acc.count();
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut qs: Vec<f64> = if n <= 400 {
+        (1..=n).map(|k| k as f64 / n as f64).collect()
+    } else {
+        let mut v: Vec<f64> = (1..=400).map(|k| f64::from(k) / 400.0).collect();
+        if n <= 20_000 {
+            let from = (n as f64 * 0.99).floor() as u64;
+            v.extend((from..=n).map(|k| k as f64 / n as f64));
+        } else {
+            v.extend((0..=200).map(|k| 0.99 + f64::from(k) * 0.01 / 200.0));
+        }
+        v
+    };
+    qs.retain(|q| (0.0..=1.0).contains(q));
+    qs.sort_by(f64::total_cmp);
+    qs.dedup();
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(qs.len());
+    for q in qs {
+        let x = acc.quantile(q) * scale;
+        match out.last_mut() {
+            Some(last) if last.0 == x => last.1 = q,
+            _ => out.push((x, q)),
+        }
+    }
+    out
+}
+
+fn percentile_series(
+    r: &RunResults,
+    pick: fn(&results::Metrics) -> &crate::stats::Summary,
+) -> Vec<PercentileSeries> {
+    r.strategies
+        .iter()
+        .map(|s| {
+            let m = pick(&s.metrics);
+            PercentileSeries {
+                name: s.strategy.clone(),
+                mean: m.mean,
+                p50: m.p50,
+                p95: m.p95,
+                p99: m.p99,
+                max: m.max,
+            }
+        })
+        .collect()
+}
+
+/// Every chart of the report.
+pub fn figures(sc: &Scenario, arms: &[Arm], sim: &Simulated) -> Result<Vec<Figure>, ChartError> {
+    let r = &sim.results;
+    let noun = &r.write_noun;
+    let mut out = Vec::new();
+
+    out.push(Figure {
+        stem: "rpo-by-strategy".into(),
+        title: "RPO by strategy".into(),
+        caption: format!(
+            "For each strategy, the span of acknowledged {noun}s lost per incident, in seconds: bars at the median (p50), \
+             95th and 99th percentile and the worst incident (max); the black line is the mean. Most incidents lose nothing, \
+             so the median is often zero; the tail is what a strategy is for. The axis turns logarithmic when the values span decades.{}",
+            if r.strategies.iter().any(|s| s.metrics.rpo_seconds.max >= 1e5) {
+                " For scale: 100k s is 1.2 days, 1M s is 11.6 days, 100M s is 3.2 years."
+            } else {
+                ""
+            }
+        ),
+        chart: charts::percentile_chart(&PercentileChart {
+            title: "RPO: acknowledged writes lost per incident".into(),
+            x_label: "strategy".into(),
+            y_label: format!("span of {noun}s lost (s)"),
+            log_scale: None,
+            series: percentile_series(r, |m| &m.rpo_seconds),
+        })?,
+    });
+
+    out.push(Figure {
+        stem: "rto-by-strategy".into(),
+        title: "RTO by strategy".into(),
+        caption: "For each strategy, the time from a fault until writes were accepted again, per incident, in seconds \
+                  (zero when the fault never stopped writes): bars at p50, p95, p99 and the worst incident; the black line is the mean."
+            .into(),
+        chart: charts::percentile_chart(&PercentileChart {
+            title: "RTO: time until writes are accepted again".into(),
+            x_label: "strategy".into(),
+            y_label: "time to recover (s)".into(),
+            log_scale: None,
+            series: percentile_series(r, |m| &m.rto_seconds),
+        })?,
+    });
+
+    out.push(Figure {
+        stem: "tradeoff-latency".into(),
+        title: "Trade-off: write latency against lost writes".into(),
+        caption: format!(
+            "One point per strategy: the round trip it adds to every write (replication waits) against the {noun}s it lost \
+             per year on average. Lower is safer, further left is faster; the best trade-offs sit in the lower left."
+        ),
+        chart: charts::scatter_chart(&ScatterChart {
+            title: format!("Write latency against lost {noun}s"),
+            x_label: "write latency added (ms)".into(),
+            y_label: format!("lost {noun}s per year (mean)"),
+            x_log: None,
+            y_log: None,
+            points: r
+                .strategies
+                .iter()
+                .map(|s| ScatterPoint {
+                    name: s.strategy.clone(),
+                    x: s.write_latency_added_ms,
+                    y: s.lost_writes_per_year,
+                })
+                .collect(),
+        })?,
+    });
+
+    let costs: Vec<Option<cost::MonthlyCost>> =
+        arms.iter().map(|a| cost::monthly(&a.scenario)).collect();
+    if costs.iter().all(Option::is_some) && !costs.is_empty() {
+        let currency = costs[0]
+            .as_ref()
+            .map(|c| c.currency.clone())
+            .unwrap_or_default();
+        out.push(Figure {
+            stem: "tradeoff-cost".into(),
+            title: "Trade-off: monthly cost against lost writes".into(),
+            caption: format!(
+                "One point per strategy: its monthly cost under the scenario's [costs] prices (database nodes, backup storage \
+                 and data copied across regions; see docs/reports.md for the model) against the {noun}s it lost per year on average."
+            ),
+            chart: charts::scatter_chart(&ScatterChart {
+                title: format!("Monthly cost against lost {noun}s"),
+                x_label: format!("monthly cost ({currency})"),
+                y_label: format!("lost {noun}s per year (mean)"),
+                x_log: None,
+                y_log: None,
+                points: r
+                    .strategies
+                    .iter()
+                    .zip(&costs)
+                    .map(|(s, c)| ScatterPoint {
+                        name: s.strategy.clone(),
+                        x: c.as_ref().map_or(f64::NAN, |c| c.total),
+                        y: s.lost_writes_per_year,
+                    })
+                    .collect(),
+            })?,
+        });
+    }
+
+    let years = sc.horizon as f64 / YEAR as f64;
+    let per_year = 1e-6 / 60.0 / years;
+    let series: Vec<Series> = sim
+        .partials
+        .iter()
+        .map(|p| Series {
+            name: p.strategy.clone(),
+            points: cdf_points(&p.downtime, per_year),
+        })
+        .collect();
+    let xs: Vec<f64> = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.0))
+        .filter(|x| *x > 0.0)
+        .collect();
+    let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = xs.iter().copied().fold(0.0, f64::max);
+    let mut markers: Vec<(f64, String)> = NINES
+        .iter()
+        .filter(|(m, _)| *m >= lo / 3.0 && *m <= hi * 3.0)
+        .map(|(m, l)| (*m, l.to_string()))
+        .collect();
+    if markers.is_empty() && hi > 0.0 {
+        let mid = (lo * hi).sqrt();
+        if let Some((m, l)) = NINES
+            .iter()
+            .min_by(|a, b| (a.0 / mid).ln().abs().total_cmp(&(b.0 / mid).ln().abs()))
+        {
+            markers.push((*m, l.to_string()));
+        }
+    }
+    let one_year = sc.horizon == YEAR;
+    out.push(Figure {
+        stem: "downtime-cdf".into(),
+        title: "Downtime per year".into(),
+        caption: format!(
+            "For each strategy, the share of simulated {} (y) whose write downtime was at most x minutes{}. \
+             Curves further left and higher are better. Dashed lines mark availability targets: a year under the 99.99% line \
+             was down less than 52.56 minutes.",
+            if one_year { "years" } else { "trials" },
+            if one_year {
+                String::new()
+            } else {
+                format!(
+                    " (each trial lasts {}; its downtime is scaled to a year)",
+                    format_duration(sc.horizon)
+                )
+            }
+        ),
+        chart: charts::cdf_chart(&CdfChart {
+            title: "Write downtime per year, across trials".into(),
+            x_label: if one_year {
+                "write downtime in the year (min)".into()
+            } else {
+                "write downtime, scaled to a year (min/yr)".into()
+            },
+            y_label: format!("fraction of {}", if one_year { "years" } else { "trials" }),
+            x_log: None,
+            series,
+            markers,
+        })?,
+    });
+
+    let story = &sim.story;
+    out.push(Figure {
+        stem: "timeline".into(),
+        title: format!("One trial told: trial {}", story.trial),
+        caption: format!(
+            "The most eventful of the first {} trials of the scenario as written ({}): the most lost {noun}s first, then the most \
+             downtime, then the most incidents. Each lane is a component; grey means up, colours mark other states. Markers show \
+             faults, failovers, backups and restores; shaded bands are the spans of acknowledged {noun}s that were lost. \
+             Short events are widened to stay visible at the scale of the whole trial.",
+            story.searched, story.strategy
+        ),
+        chart: charts::timeline_chart(&timeline::chart(sc, story))?,
+    });
+    Ok(out)
+}
+
+// ----- the document ----------------------------------------------------------
+
+fn size_words(bytes: f64) -> String {
+    for (unit, f) in [("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3)] {
+        if bytes >= f {
+            return format!("{} {unit}", num(bytes / f));
+        }
+    }
+    format!("{} B", num(bytes))
+}
+
+fn strategy_words(name: &str) -> String {
+    let mut parts = name.split('+');
+    let base = parts.next().unwrap_or_default();
+    let mut out = strategy::CATALOG
+        .iter()
+        .find(|(n, _)| *n == base)
+        .map(|(_, d)| d.to_string())
+        .unwrap_or_default();
+    for m in parts {
+        out.push_str(match m {
+            "backup" => "; plus the scenario's backups",
+            "pitr" => "; plus backups with point-in-time recovery",
+            "delayed" => "; plus a delayed replica",
+            _ => "",
+        });
+    }
+    out
+}
+
+/// "365d" for people: "one year", "30 days", "6 h".
+fn horizon_words(h: Micros) -> String {
+    if h == YEAR {
+        "one year".into()
+    } else {
+        findings::seconds_words(h as f64 / 1e6)
+    }
+}
+
+fn fault_words(name: &str, r: &Recurring, per: &str) -> String {
+    let mut s = format!(
+        "{name}: one every {} on average{per}",
+        findings::seconds_words(r.time_to_failure.mean() / 1e6)
+    );
+    if let Some(d) = &r.duration {
+        s.push_str(&format!(
+            ", lasting {} on average",
+            findings::seconds_words(d.mean() / 1e6)
+        ));
+    }
+    if r.destroys_data > 0.0 {
+        s.push_str(&format!(
+            ", destroying the data in {} of them",
+            pct(r.destroys_data)
+        ));
+    }
+    s
+}
+
+fn backup_words(sc: &Scenario, b: &Backups) -> String {
+    let mut s = format!("full every {}", format_duration(b.full_every));
+    if let Some(i) = b.incremental_every {
+        s.push_str(&format!(", incremental every {}", format_duration(i)));
+    }
+    s.push_str(&format!(
+        ", kept {}, stored in {}",
+        format_duration(b.retention),
+        sc.regions[b.region].name
+    ));
+    if !b.copy_to.is_empty() {
+        let to: Vec<&str> = b
+            .copy_to
+            .iter()
+            .map(|&r| sc.regions[r].name.as_str())
+            .collect();
+        s.push_str(&format!(" and copied to {}", to.join(", ")));
+    }
+    if b.log_archive.is_some() {
+        s.push_str("; log archived for point-in-time recovery");
+    }
+    if b.corrupt > 0.0 {
+        s.push_str(&format!("; {} of backups silently corrupt", pct(b.corrupt)));
+    }
+    s
+}
+
+fn scenario_items(sc: &Scenario, r: &RunResults, meta: &Meta) -> Vec<Vec<Inline>> {
+    let noun = &sc.workload.write_noun;
+    let mut items = vec![
+        vec![
+            b("Run:"),
+            t(format!(
+                " {} trials of {} each, seed {}, from ",
+                num(r.trials as f64),
+                horizon_words(sc.horizon),
+                r.seed
+            )),
+            c(&meta.label),
+            t("."),
+        ],
+        vec![
+            b("Workload:"),
+            t(format!(
+                " {} {noun}s per second; {} of data.",
+                num(sc.workload.writes_per_sec),
+                size_words(sc.workload.data_size)
+            )),
+        ],
+    ];
+    let regions: Vec<String> = sc
+        .regions
+        .iter()
+        .map(|reg| {
+            let zones: Vec<&str> = reg
+                .zones
+                .iter()
+                .map(|&z| sc.zones[z].name.as_str())
+                .collect();
+            format!("{} ({})", reg.name, zones.join(", "))
+        })
+        .collect();
+    items.push(vec![b("Regions:"), t(format!(" {}.", regions.join("; ")))]);
+    if let Some(api) = &sc.api {
+        items.push(vec![
+            b("API servers:"),
+            t(format!(
+                " {}, of which {} must be healthy to take writes.",
+                api.servers.len(),
+                api.min_healthy
+            )),
+        ]);
+    }
+    let nodes: Vec<String> = sc
+        .nodes
+        .iter()
+        .map(|n| {
+            let role = match n.role {
+                Role::Primary => "primary".to_string(),
+                Role::Replica => format!(
+                    "{} replica, {}",
+                    n.mode.name(),
+                    if n.active { "active" } else { "standby" }
+                ),
+            };
+            format!("{} ({role}, in {})", n.name, sc.zones[n.zone].name)
+        })
+        .collect();
+    items.push(vec![b("Database:"), t(format!(" {}.", nodes.join("; ")))]);
+    let failover = match sc.failover.mode {
+        FailoverMode::Automatic => "automatic",
+        FailoverMode::Manual => "manual (an operator decides)",
+        FailoverMode::None => "none",
+    };
+    items.push(vec![
+        b("Replication and failover:"),
+        t(format!(
+            " {} replication; {failover} failover{}.",
+            sc.replication.mode.name(),
+            if sc.failover.cross_region {
+                ", across regions too"
+            } else {
+                ""
+            }
+        )),
+    ]);
+    items.push(vec![
+        b("Backups:"),
+        t(match &sc.backups {
+            Some(bk) => format!(" {}.", backup_words(sc, bk)),
+            None => " none.".into(),
+        }),
+    ]);
+    let f = &sc.faults;
+    let mut faults = Vec::new();
+    let mut add = |name: &str, r: &Option<Recurring>, per: &str| {
+        if let Some(r) = r {
+            faults.push(fault_words(name, r, per));
+        }
+    };
+    add("API server crash", &f.api_crash, " per server");
+    add("database crash", &f.db_crash, " per node");
+    add("disk loss", &f.disk_loss, " per disk");
+    add("zone outage", &f.zone_outage, " per zone");
+    add("region outage", &f.region_outage, " per region");
+    add("network partition", &f.partition, " per pair of regions");
+    add("accidental delete", &f.accidental_delete, "");
+    if !faults.is_empty() {
+        items.push(vec![b("Faults:"), t(format!(" {}.", faults.join("; ")))]);
+    }
+    if !sc.events.is_empty() || !sc.migrations.is_empty() {
+        items.push(vec![
+            b("Scheduled:"),
+            t(format!(
+                " {} fault(s) and {} schema migration(s) at fixed times.",
+                sc.events.len(),
+                sc.migrations.len()
+            )),
+        ]);
+    }
+    items
+}
+
+/// The comparison table: one row per metric, one column per strategy.
+pub fn comparison_table(r: &RunResults) -> Block {
+    let noun = &r.write_noun;
+    let mut header = vec!["metric".to_string()];
+    header.extend(r.strategies.iter().map(|s| s.strategy.clone()));
+    type Cell = fn(&results::StrategyResult) -> String;
+    let metrics: Vec<(String, Cell)> = vec![
+        ("write latency added (ms)".into(), |s| {
+            num(s.write_latency_added_ms)
+        }),
+        ("P(data loss) per trial".into(), |s| pct(s.p_data_loss)),
+        (format!("lost {noun}s per year, mean"), |s| {
+            findings::count_words(s.lost_writes_per_year)
+        }),
+        (format!("lost {noun}s per trial, p99"), |s| {
+            findings::count_words(s.metrics.lost_writes.p99)
+        }),
+        (format!("lost {noun}s per trial, max"), |s| {
+            findings::count_words(s.metrics.lost_writes.max)
+        }),
+        ("RPO per incident, p99 (s)".into(), |s| {
+            num(s.metrics.rpo_seconds.p99)
+        }),
+        ("RPO per incident, max (s)".into(), |s| {
+            num(s.metrics.rpo_seconds.max)
+        }),
+        ("RTO per incident, p95 (s)".into(), |s| {
+            num(s.metrics.rto_seconds.p95)
+        }),
+        ("RTO per incident, max (s)".into(), |s| {
+            num(s.metrics.rto_seconds.max)
+        }),
+        ("downtime per year (min)".into(), |s| {
+            num(s.downtime_minutes_per_year)
+        }),
+        ("availability (mean)".into(), |s| {
+            availability(s.metrics.availability.mean)
+        }),
+        ("nines".into(), |s| format!("{:.2}", s.availability_nines)),
+        ("incidents".into(), |s| num(s.incidents as f64)),
+    ];
+    let mut rows: Vec<Vec<String>> = metrics
+        .iter()
+        .map(|(label, f)| {
+            let mut row = vec![label.clone()];
+            row.extend(r.strategies.iter().map(f));
+            row
+        })
+        .collect();
+    if r.strategies.iter().any(|s| s.policy.is_some()) {
+        let mut row = vec!["policy".to_string()];
+        row.extend(r.strategies.iter().map(|s| match &s.policy {
+            Some(v) => {
+                let breached: Vec<&str> = v
+                    .iter()
+                    .filter(|v| v.verdict == "breached")
+                    .map(|v| v.disruption.name())
+                    .collect();
+                if breached.is_empty() {
+                    "met".into()
+                } else {
+                    format!("breached: {}", breached.join(", "))
+                }
+            }
+            None => "-".into(),
+        }));
+        rows.push(row);
+    }
+    Block::Table { header, rows }
+}
+
+fn document(
+    sc: &Scenario,
+    arms: &[Arm],
+    sim: &Simulated,
+    meta: &Meta,
+    figures: &[Figure],
+    glance: &[Finding],
+    all: &[Finding],
+) -> Doc {
+    let r = &sim.results;
+    let mut blocks = vec![
+        Block::Heading("At a glance".into()),
+        Block::Glance(glance.to_vec()),
+    ];
+    let mut intro = vec![];
+    if !sc.description.is_empty() {
+        intro.push(t(format!("{} ", sc.description)));
+    }
+    if let Some(lesson) = &sc.lesson {
+        intro.push(t(format!("{lesson} ")));
+    }
+    intro.push(t(
+        "Every strategy below saw the same faults at the same moments (common random numbers), so the differences come from \
+         the strategy, not from luck.",
+    ));
+    blocks.push(Block::Heading("The scenario".into()));
+    blocks.push(Block::Para(intro));
+    blocks.push(Block::Bullets(scenario_items(sc, r, meta)));
+    blocks.push(Block::Para(vec![t("Strategies compared:")]));
+    blocks.push(Block::Bullets(
+        arms.iter()
+            .map(|a| vec![b(&a.name), t(format!(": {}.", strategy_words(&a.name)))])
+            .collect(),
+    ));
+    blocks.push(Block::Heading("Comparison".into()));
+    blocks.push(Block::Para(vec![t(
+        "RPO and RTO are per incident; lost writes and downtime are per trial; availability is 1 - downtime / horizon.",
+    )]));
+    blocks.push(comparison_table(r));
+    blocks.push(Block::Heading("Findings".into()));
+    blocks.push(Block::Findings(all.to_vec()));
+    blocks.push(Block::Heading("Charts".into()));
+    for f in figures {
+        blocks.push(Block::Figure {
+            stem: f.stem.clone(),
+            title: f.title.clone(),
+            caption: f.caption.clone(),
+        });
+    }
+    Doc {
+        title: format!("failsim report: {}", r.scenario),
+        subtitle: format!(
+            "{} strategies, {} trials of {} each, seed {}",
+            r.strategies.len(),
+            num(r.trials as f64),
+            horizon_words(sc.horizon),
+            r.seed
+        ),
+        blocks,
+        footer: vec![
+            t(format!("Made by failsim {} with ", r.version)),
+            c(&meta.command),
+            t(
+                ". The same command, scenario, seed and version give the same numbers; results.json beside this page holds them all.",
+            ),
+        ],
+    }
+}
+
+// ----- writing ---------------------------------------------------------------
+
+fn out_err(path: &Path, message: impl Into<String>) -> OutputError {
+    OutputError {
+        path: path.display().to_string(),
+        message: message.into(),
+    }
+}
+
+/// Whether a file name is one a report or sweep report writes: a folder
+/// holding anything else is not replaced.
+fn ours(name: &str) -> bool {
+    let ext_ok = [".svg", ".png", ".html", ".md", ".json"]
+        .iter()
+        .any(|e| name.ends_with(e));
+    ext_ok && !name.starts_with('.')
+}
+
+/// Checks, before any work, that `dir` can take a report: it is absent,
+/// or a folder holding only files a report writes.
+pub fn check_out_dir(dir: &Path) -> Result<(), OutputError> {
+    if dir.as_os_str().is_empty() || dir.parent().is_none() {
+        return Err(out_err(
+            dir,
+            "give a folder for the report, e.g. reports/mine",
+        ));
+    }
+    match std::fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(out_err(dir, format!("cannot read: {e}"))),
+        Ok(m) if !m.is_dir() => Err(out_err(
+            dir,
+            "exists and is not a folder; give a folder for the report",
+        )),
+        Ok(_) => {
+            let entries =
+                std::fs::read_dir(dir).map_err(|e| out_err(dir, format!("cannot read: {e}")))?;
+            for entry in entries {
+                let entry = entry.map_err(|e| out_err(dir, format!("cannot read: {e}")))?;
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+                if !is_file || !ours(&name) {
+                    return Err(out_err(
+                        dir,
+                        format!(
+                            "holds `{name}`, which a report does not write; it is replaced only when it holds nothing but a \
+                             previous report. Choose another --out or move it away"
+                        ),
+                    ));
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Writes `files` as the folder `dir`, all or nothing.
+///
+/// The files go into a new temporary folder beside `dir` (same parent, so
+/// the final rename stays on one file system), each synced to disk. Then,
+/// if `dir` exists (it must hold nothing but a previous report; see
+/// [`check_out_dir`]), it is renamed aside into a second temporary folder,
+/// the new folder is renamed to `dir`, and the old one is deleted. If the
+/// second rename fails, the old report is put back. On any error the
+/// temporary folders are removed, so a failure leaves `dir` as it was and
+/// nothing else behind. Between the two renames `dir` is briefly absent;
+/// a crash exactly then leaves the old report in a hidden folder beside it.
+pub fn write_dir(dir: &Path, files: &[ReportFile]) -> Result<(), OutputError> {
+    check_out_dir(dir)?;
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(parent).map_err(|e| {
+        out_err(
+            dir,
+            format!("cannot create the folder {}: {e}", parent.display()),
+        )
+    })?;
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}.new-"))
+        .tempdir_in(parent)
+        .map_err(|e| out_err(dir, format!("cannot write in {}: {e}", parent.display())))?;
+    for f in files {
+        let rel = Path::new(&f.path);
+        if rel.is_absolute()
+            || rel
+                .components()
+                .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            return Err(out_err(
+                dir,
+                format!("refusing to write `{}` outside the report", f.path),
+            ));
+        }
+        let path = tmp.path().join(rel);
+        let write = || -> std::io::Result<()> {
+            if let Some(p) = path.parent() {
+                std::fs::create_dir_all(p)?;
+            }
+            let mut file = std::fs::File::create(&path)?;
+            std::io::Write::write_all(&mut file, &f.bytes)?;
+            file.sync_all()
+        };
+        write().map_err(|e| out_err(dir, format!("cannot write {}: {e}", f.path)))?;
+    }
+    if dir.exists() {
+        let aside = tempfile::Builder::new()
+            .prefix(&format!(".{name}.old-"))
+            .tempdir_in(parent)
+            .map_err(|e| out_err(dir, format!("cannot write in {}: {e}", parent.display())))?;
+        let old = aside.path().join("previous");
+        std::fs::rename(dir, &old)
+            .map_err(|e| out_err(dir, format!("cannot move the previous report aside: {e}")))?;
+        if let Err(e) = std::fs::rename(tmp.path(), dir) {
+            let back = std::fs::rename(&old, dir);
+            if back.is_err() {
+                // Never delete the only copy of the previous report.
+                let _ = aside.keep();
+            }
+            return Err(out_err(
+                dir,
+                format!(
+                    "cannot move the new report into place: {e}{}",
+                    if back.is_err() {
+                        format!("; the previous report is in {}", old.display())
+                    } else {
+                        String::new()
+                    }
+                ),
+            ));
+        }
+        // The new folder is in place: its temporary name is gone.
+        let _ = tmp.keep();
+        // Deleting the previous report is best effort: the new one is complete.
+        drop(aside);
+    } else {
+        std::fs::rename(tmp.path(), dir)
+            .map_err(|e| out_err(dir, format!("cannot move the report into place: {e}")))?;
+        let _ = tmp.keep();
+    }
+    Ok(())
+}
