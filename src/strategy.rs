@@ -152,7 +152,7 @@ pub fn apply(sc: &Scenario, name: &str) -> Result<Scenario, StrategyError> {
             add_copy(&mut out, far);
             out.replication.mode = ReplicationMode::Async;
         }
-        "hot-standby" => {
+        "hot-standby" | "active-active" => {
             keep_primary_only(&mut out);
             ensure_local_replica(&mut out);
             for n in out.nodes.iter_mut().filter(|n| n.role == Role::Replica) {
@@ -162,22 +162,9 @@ pub fn apply(sc: &Scenario, name: &str) -> Result<Scenario, StrategyError> {
             add_replica(&mut out, far, ReplicationMode::Async, true)?;
             out.failover.mode = FailoverMode::Automatic;
             out.failover.cross_region = true;
-            ensure_backups(&mut out);
-            add_copy(&mut out, far);
-            add_pitr(&mut out);
-            out.replication.mode = ReplicationMode::Sync;
-        }
-        "active-active" => {
-            keep_primary_only(&mut out);
-            ensure_local_replica(&mut out);
-            for n in out.nodes.iter_mut().filter(|n| n.role == Role::Replica) {
-                n.mode = ReplicationMode::Sync;
+            if base == "active-active" {
+                spread_api(&mut out);
             }
-            let far = second_region(&out, name)?;
-            add_replica(&mut out, far, ReplicationMode::Async, true)?;
-            out.failover.mode = FailoverMode::Automatic;
-            out.failover.cross_region = true;
-            spread_api(&mut out);
             ensure_backups(&mut out);
             add_copy(&mut out, far);
             add_pitr(&mut out);

@@ -137,20 +137,36 @@ pub fn render(
     let glance = findings::at_a_glance(r);
     let all = findings::findings(r);
     let doc = document(sc, arms, sim, meta, &figures, &glance, &all);
+    let files = bundle(&doc, figures, "results.json", output::to_json(r));
+    Ok(Report {
+        files,
+        glance,
+        findings: all,
+    })
+}
+
+/// The files of a rendered document: the page, its Markdown twin, the
+/// numbers as JSON, and every chart as SVG and PNG.
+pub(crate) fn bundle(
+    doc: &Doc,
+    figures: Vec<Figure>,
+    json_name: &str,
+    json: Vec<u8>,
+) -> Vec<ReportFile> {
     let charts: BTreeMap<String, &Chart> =
         figures.iter().map(|f| (f.stem.clone(), &f.chart)).collect();
     let mut files = vec![
         ReportFile {
             path: "report.html".into(),
-            bytes: html::render(&doc, &charts).into_bytes(),
+            bytes: html::render(doc, &charts).into_bytes(),
         },
         ReportFile {
             path: "report.md".into(),
-            bytes: markdown::render(&doc).into_bytes(),
+            bytes: markdown::render(doc).into_bytes(),
         },
         ReportFile {
-            path: "results.json".into(),
-            bytes: output::to_json(r),
+            path: json_name.into(),
+            bytes: json,
         },
     ];
     for f in figures {
@@ -163,11 +179,7 @@ pub fn render(
             bytes: f.chart.png,
         });
     }
-    Ok(Report {
-        files,
-        glance,
-        findings: all,
-    })
+    files
 }
 
 // ----- charts ----------------------------------------------------------------

@@ -9,13 +9,12 @@
 //! named in the axis label.
 
 use super::doc::{Block, Doc, b, c, t};
-use super::{Figure, Meta, ReportFile, html, markdown};
+use super::{Figure, Meta, ReportFile};
 use crate::app::SweepResults;
-use crate::charts::{self, Chart, ChartError, LineChart, Series};
+use crate::charts::{self, ChartError, LineChart, Series};
 use crate::output::{self, availability, num, pct};
 use crate::results::StrategyResult;
 use crate::units::{parse_duration, parse_fraction, parse_size};
-use std::collections::BTreeMap;
 
 /// How a knob's values sit on an axis.
 #[derive(Clone, Debug, PartialEq)]
@@ -314,33 +313,12 @@ pub fn render(r: &SweepResults, meta: &Meta) -> Result<Vec<ReportFile>, ChartErr
             t(". sweep.json beside this page holds every number."),
         ],
     };
-    let charts: BTreeMap<String, &Chart> =
-        figures.iter().map(|f| (f.stem.clone(), &f.chart)).collect();
-    let mut files = vec![
-        ReportFile {
-            path: "report.html".into(),
-            bytes: html::render(&doc, &charts).into_bytes(),
-        },
-        ReportFile {
-            path: "report.md".into(),
-            bytes: markdown::render(&doc).into_bytes(),
-        },
-        ReportFile {
-            path: "sweep.json".into(),
-            bytes: output::to_json(r),
-        },
-    ];
-    for f in figures {
-        files.push(ReportFile {
-            path: format!("{}.svg", f.stem),
-            bytes: f.chart.svg.into_bytes(),
-        });
-        files.push(ReportFile {
-            path: format!("{}.png", f.stem),
-            bytes: f.chart.png,
-        });
-    }
-    Ok(files)
+    Ok(super::bundle(
+        &doc,
+        figures,
+        "sweep.json",
+        output::to_json(r),
+    ))
 }
 
 #[cfg(test)]
