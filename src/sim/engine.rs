@@ -57,6 +57,8 @@ pub struct Engine<'a> {
     sc: &'a Scenario,
     labels: Labels,
     region_pairs: Vec<(RegionId, RegionId)>,
+    /// `api-0`, `api-1`, ...: formatted once, cloned into incidents.
+    api_names: Vec<String>,
 }
 
 impl<'a> Engine<'a> {
@@ -101,6 +103,7 @@ impl<'a> Engine<'a> {
             sc,
             labels,
             region_pairs,
+            api_names: api_names().collect(),
         }
     }
 
@@ -524,11 +527,22 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
     }
 
+    /// [`Sim::note`] for the frequent events: the story's strings (names,
+    /// formatted durations) are built only when recording, since most
+    /// trials are run only to be counted. `what` reads the state and cannot
+    /// change it (no random draw may hide in a story).
+    fn note_with(&mut self, what: impl FnOnce(&Self) -> Happening) {
+        if self.record {
+            let what = what(self);
+            self.note(what);
+        }
+    }
+
     fn open_incident(&mut self, cause: FaultKind, target: String, note: Option<String>) -> usize {
         let id = self.outcome.incidents.len();
         self.outcome.incidents.push(Incident {
             cause,
-            target: target.clone(),
+            target,
             disruption: cause.disruption(),
             at: self.now,
             lost_writes: 0,
@@ -538,9 +552,9 @@ impl<'e, 'a> Sim<'e, 'a> {
             recovery: None,
         });
         self.ctx = Some(id);
-        self.note(Happening::Fault {
+        self.note_with(|s| Happening::Fault {
             kind: cause,
-            target,
+            target: s.outcome.incidents[id].target.clone(),
             note,
         });
         id
@@ -796,8 +810,9 @@ impl<'e, 'a> Sim<'e, 'a> {
             }) if primary_up => {
                 let inc = self.recovery.take().and_then(|r| r.incident);
                 self.set_recovery_label(inc, "the primary came back");
-                let name = self.sc.nodes[self.primary].name.clone();
-                self.note(Happening::Up { component: name });
+                self.note_with(|s| Happening::Up {
+                    component: s.sc.nodes[s.primary].name.clone(),
+                });
             }
             Some(Recovery {
                 plan: Plan::Wait, ..
@@ -854,7 +869,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 if timeout > 0 {
                     self.at(timeout, Ev::StallEnd);
                 }
-                self.note(Happening::Degraded {
+                self.note_with(|_| Happening::Degraded {
                     why: format!(
                         "no semi-sync replica acknowledges: writes wait {} then continue as async",
                         human_duration(timeout)
@@ -1221,8 +1236,9 @@ impl<'e, 'a> Sim<'e, 'a> {
                 self.nodes[m].connected = false;
             }
         }
-        let name = self.sc.nodes[n].name.clone();
-        self.note(Happening::Up { component: name });
+        self.note_with(|s| Happening::Up {
+            component: s.sc.nodes[n].name.clone(),
+        });
     }
 
     fn promote(&mut self, to: NodeId) {
@@ -1251,8 +1267,10 @@ impl<'e, 'a> Sim<'e, 'a> {
         let epoch = st.disk_epoch;
         let t = (self.sc.workload.data_size / self.sc.database.rebuild_throughput * 1e6) as Micros;
         self.at(t, Ev::RebuildDone { node: n, epoch });
-        let node = self.sc.nodes[n].name.clone();
-        self.note(Happening::Rebuilding { node, ready_in: t });
+        self.note_with(|s| Happening::Rebuilding {
+            node: s.sc.nodes[n].name.clone(),
+            ready_in: t,
+        });
     }
 
     // ----- failure processes ----------------------------------------------
@@ -1334,9 +1352,8 @@ impl<'e, 'a> Sim<'e, 'a> {
         st.restart_at = self.now + restart;
         let epoch = st.restart_epoch;
         self.at(restart, Ev::NodeRestart { node: n, epoch });
-        let name = self.sc.nodes[n].name.clone();
-        self.note(Happening::Down {
-            component: name,
+        self.note_with(|s| Happening::Down {
+            component: s.sc.nodes[n].name.clone(),
             why: format!("process crashed; restarts in {}", human_duration(restart)),
         });
         if n == self.primary
@@ -1361,9 +1378,8 @@ impl<'e, 'a> Sim<'e, 'a> {
         let epoch = st.disk_epoch;
         let replace = st.s_replace.sample(&self.sc.database.disk_replace);
         self.at(replace_after + replace, Ev::DiskReplaced { node: n, epoch });
-        let name = self.sc.nodes[n].name.clone();
-        self.note(Happening::Down {
-            component: name,
+        self.note_with(|s| Happening::Down {
+            component: s.sc.nodes[n].name.clone(),
             why: format!(
                 "disk lost: its copy of the data is gone; new disk in {}",
                 human_duration(replace_after + replace)
@@ -1436,8 +1452,8 @@ impl<'e, 'a> Sim<'e, 'a> {
                     self.ctx = None;
                     self.at(t, Ev::ApiCrash { server, epoch });
                 }
-                self.note(Happening::Up {
-                    component: format!("api-{server}"),
+                self.note_with(|s| Happening::Up {
+                    component: s.e.api_names[server].clone(),
                 });
             }
             Ev::NodeCrash { node, epoch } => {
@@ -1463,8 +1479,9 @@ impl<'e, 'a> Sim<'e, 'a> {
                 self.schedule_crash(node);
                 self.ctx = ctx;
                 if self.nodes[node].disk == Disk::Ok && !self.zone_is_down(self.node_zone(node)) {
-                    let name = sc.nodes[node].name.clone();
-                    self.note(Happening::Up { component: name });
+                    self.note_with(|s| Happening::Up {
+                        component: s.sc.nodes[node].name.clone(),
+                    });
                 }
             }
             Ev::DiskLoss { node, epoch } => {
@@ -1489,8 +1506,9 @@ impl<'e, 'a> Sim<'e, 'a> {
                 st.disk = Disk::Ok;
                 st.data_since = self.now;
                 self.replan = true;
-                let name = sc.nodes[node].name.clone();
-                self.note(Happening::Up { component: name });
+                self.note_with(|s| Happening::Up {
+                    component: s.sc.nodes[node].name.clone(),
+                });
             }
             Ev::ZoneDown { zone } => {
                 let f = sc
@@ -1507,9 +1525,8 @@ impl<'e, 'a> Sim<'e, 'a> {
                 self.zone_down[zone] -= 1;
                 self.replan = true;
                 if self.zone_down[zone] == 0 {
-                    let name = sc.zones[zone].name.clone();
-                    self.note(Happening::Up {
-                        component: format!("zone {name}"),
+                    self.note_with(|s| Happening::Up {
+                        component: format!("zone {}", s.sc.zones[zone].name),
                     });
                 }
                 if stochastic && let Some(f) = &sc.faults.zone_outage {
@@ -1536,9 +1553,8 @@ impl<'e, 'a> Sim<'e, 'a> {
                 self.region_down[region] -= 1;
                 self.replan = true;
                 if self.region_down[region] == 0 {
-                    let name = sc.regions[region].name.clone();
-                    self.note(Happening::Up {
-                        component: format!("region {name}"),
+                    self.note_with(|s| Happening::Up {
+                        component: format!("region {}", s.sc.regions[region].name),
                     });
                 }
                 if stochastic && let Some(f) = &sc.faults.region_outage {
@@ -1598,7 +1614,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         if self.api[k].crashed {
             return;
         }
-        self.open_incident(FaultKind::ApiCrash, format!("api-{k}"), note);
+        self.open_incident(FaultKind::ApiCrash, self.e.api_names[k].clone(), note);
         let restart = self.api[k]
             .s_restart
             .sample(&self.sc.api.as_ref().expect("server exists").restart);
@@ -1606,8 +1622,8 @@ impl<'e, 'a> Sim<'e, 'a> {
         st.crashed = true;
         st.epoch += 1;
         self.at(restart, Ev::ApiRestart { server: k });
-        self.note(Happening::Down {
-            component: format!("api-{k}"),
+        self.note_with(|s| Happening::Down {
+            component: s.e.api_names[k].clone(),
             why: format!("crashed; restarts in {}", human_duration(restart)),
         });
     }
@@ -1675,9 +1691,8 @@ impl<'e, 'a> Sim<'e, 'a> {
                 stochastic,
             },
         );
-        let name = self.sc.zones[z].name.clone();
-        self.note(Happening::Down {
-            component: format!("zone {name}"),
+        self.note_with(|s| Happening::Down {
+            component: format!("zone {}", s.sc.zones[z].name),
             why: format!("zone outage for {}", human_duration(d)),
         });
         if self.nodes[self.primary].role == Role::Primary && self.node_zone(self.primary) == z {
@@ -1695,9 +1710,8 @@ impl<'e, 'a> Sim<'e, 'a> {
                 stochastic,
             },
         );
-        let name = self.sc.regions[r].name.clone();
-        self.note(Happening::Down {
-            component: format!("region {name}"),
+        self.note_with(|s| Happening::Down {
+            component: format!("region {}", s.sc.regions[r].name),
             why: format!(
                 "region outage for {}{}",
                 human_duration(d),
@@ -1725,9 +1739,8 @@ impl<'e, 'a> Sim<'e, 'a> {
         };
         self.partitioned[i] += 1;
         self.at(d, Ev::PartitionEnd { a, b, stochastic });
-        let name = self.target_name(Target::RegionPair(a, b));
-        self.note(Happening::Down {
-            component: format!("network {name}"),
+        self.note_with(|s| Happening::Down {
+            component: format!("network {}", s.target_name(Target::RegionPair(a, b))),
             why: format!("network partition for {}", human_duration(d)),
         });
         let fo = &self.sc.failover;
@@ -1828,9 +1841,8 @@ impl<'e, 'a> Sim<'e, 'a> {
             return;
         };
         self.partitioned[i] -= 1;
-        let name = self.target_name(Target::RegionPair(a, b));
-        self.note(Happening::Up {
-            component: format!("network {name}"),
+        self.note_with(|s| Happening::Up {
+            component: format!("network {}", s.target_name(Target::RegionPair(a, b))),
         });
         if self.partitioned[i] == 0 {
             if self
