@@ -576,28 +576,34 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
     }
 
+    #[inline]
     fn node_zone(&self, n: NodeId) -> ZoneId {
         self.nodes[n].relocated.unwrap_or(self.sc.nodes[n].zone)
     }
 
+    #[inline]
     fn node_region(&self, n: NodeId) -> RegionId {
         self.sc.zones[self.node_zone(n)].region
     }
 
+    #[inline]
     fn zone_is_down(&self, z: ZoneId) -> bool {
         self.zone_down[z] > 0 || self.region_down[self.sc.zones[z].region] > 0
     }
 
+    #[inline]
     fn node_up(&self, n: NodeId) -> bool {
         let s = &self.nodes[n];
         !s.crashed && s.disk == Disk::Ok && !self.zone_is_down(self.node_zone(n))
     }
 
+    #[inline]
     fn pair_index(&self, a: RegionId, b: RegionId) -> Option<usize> {
         let (a, b) = if a < b { (a, b) } else { (b, a) };
         self.e.region_pairs.iter().position(|&p| p == (a, b))
     }
 
+    #[inline]
     fn partitioned(&self, a: RegionId, b: RegionId) -> bool {
         a != b
             && self
@@ -606,6 +612,7 @@ impl<'e, 'a> Sim<'e, 'a> {
     }
 
     /// The primary is up and nothing stands between it and its writes.
+    #[inline]
     fn primary_serving(&self) -> bool {
         self.node_up(self.primary) && self.recovery.is_none() && !self.fenced
     }
@@ -759,18 +766,24 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
     }
 
-    fn can_replicate(&self, n: NodeId) -> bool {
-        n != self.primary
+    /// Whether replica `n` receives the log, given what does not depend on
+    /// `n`: whether the primary serves, and its region.
+    fn can_replicate(&self, n: NodeId, serving: bool, primary_region: RegionId) -> bool {
+        serving
+            && n != self.primary
             && self.nodes[n].role == Role::Replica
             && !self.nodes[n].stale
             && self.node_up(n)
-            && self.primary_serving()
-            && !self.partitioned(self.node_region(n), self.node_region(self.primary))
+            && !self.partitioned(self.node_region(n), primary_region)
     }
 
     fn refresh_connections(&mut self) {
+        // Runs after every event: what does not depend on the replica is
+        // worked out once (disconnecting a replica changes neither).
+        let serving = self.primary_serving();
+        let primary_region = self.node_region(self.primary);
         for n in 0..self.nodes.len() {
-            let should = self.can_replicate(n);
+            let should = self.can_replicate(n, serving, primary_region);
             let st = &self.nodes[n];
             if st.connected && !should {
                 let (r, a) = self.live_position(n);
@@ -831,15 +844,27 @@ impl<'e, 'a> Sim<'e, 'a> {
 
     fn refresh_replication_guarantees(&mut self) {
         let serving = self.primary_serving();
-        let modes: Vec<(ReplicationMode, bool)> = (0..self.nodes.len())
-            .filter(|&n| n != self.primary && self.nodes[n].role == Role::Replica)
-            .map(|n| (self.nodes[n].mode, self.nodes[n].connected))
-            .collect();
-        let has = |m| modes.iter().any(|&(x, _)| x == m);
-        let connected = |m| modes.iter().any(|&(x, c)| x == m && c);
+        // Runs after every event: one pass over the replicas, no allocation.
+        let (mut has_sync, mut sync_ok, mut has_semi, mut semi_ok) = (false, false, false, false);
+        for (n, st) in self.nodes.iter().enumerate() {
+            if n == self.primary || st.role != Role::Replica {
+                continue;
+            }
+            match st.mode {
+                ReplicationMode::Sync => {
+                    has_sync = true;
+                    sync_ok |= st.connected;
+                }
+                ReplicationMode::SemiSync => {
+                    has_semi = true;
+                    semi_ok |= st.connected;
+                }
+                _ => {}
+            }
+        }
 
-        if has(ReplicationMode::Sync) && serving {
-            let ok = connected(ReplicationMode::Sync);
+        if has_sync && serving {
+            let ok = sync_ok;
             match self.sc.replication.sync_on_replica_down {
                 SyncDown::Block => self.sync_blocked = !ok,
                 SyncDown::Degrade => {
@@ -860,8 +885,8 @@ impl<'e, 'a> Sim<'e, 'a> {
             self.sync_blocked = false;
         }
 
-        if has(ReplicationMode::SemiSync) && serving {
-            let ok = connected(ReplicationMode::SemiSync);
+        if has_semi && serving {
+            let ok = semi_ok;
             if !ok && !self.semi_fallback {
                 self.semi_fallback = true;
                 let timeout = self.sc.replication.semi_sync_timeout;
