@@ -381,6 +381,11 @@ struct Sim<'e, 'a> {
     corruptions: Vec<Corruption>,
     logical: Option<LogicalRestore>,
 
+    /// API servers neither crashed nor in a zone or region that is down.
+    /// Kept by crash_api and ApiRestart (one server) and by recount_api
+    /// (after any zone or region change), so that the write path, which
+    /// runs after every event, need not walk the pool.
+    api_serving: u32,
     write_up: bool,
     down_since: Option<Micros>,
     downs: Vec<(Micros, Micros)>,
@@ -444,7 +449,8 @@ impl<'e, 'a> Sim<'e, 'a> {
                 s_lag: Stream::new(ts, l.lag[i]),
             })
             .collect();
-        let api = (0..sc.api.as_ref().map_or(0, |a| a.servers.len()))
+        let api_len = sc.api.as_ref().map_or(0, |a| a.servers.len());
+        let api = (0..api_len)
             .map(|k| ApiState {
                 crashed: false,
                 epoch: 0,
@@ -487,6 +493,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             locks: 0,
             corruptions: Vec::new(),
             logical: None,
+            api_serving: api_len as u32,
             write_up: true,
             down_since: None,
             downs: Vec::new(),
@@ -909,10 +916,35 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
     }
 
+    /// The API servers neither crashed nor in a zone that is down.
+    fn count_api_serving(&self) -> u32 {
+        let Some(api) = &self.sc.api else { return 0 };
+        api.servers
+            .iter()
+            .enumerate()
+            .filter(|&(k, &z)| !self.api[k].crashed && !self.zone_is_down(z))
+            .count() as u32
+    }
+
+    /// Brings `api_serving` up to date after a zone or region change.
+    fn recount_api(&mut self) {
+        self.api_serving = self.count_api_serving();
+    }
+
     fn api_capacity_ok(&self) -> (bool, u32) {
         let Some(api) = &self.sc.api else {
             return (true, 0);
         };
+        #[cfg(test)]
+        assert_eq!(
+            self.api_serving,
+            self.count_api_serving(),
+            "api_serving out of step"
+        );
+        if self.partitioned.iter().all(|&p| p == 0) {
+            // Without a partition every running server reaches the primary.
+            return (self.api_serving >= api.min_healthy, self.api_serving);
+        }
         let pr = self.node_region(self.primary);
         let old_region = self.split.as_ref().map(|s| self.node_region(s.old));
         let healthy = api
@@ -1468,8 +1500,8 @@ impl<'e, 'a> Sim<'e, 'a> {
                 self.crash_api(server, None);
             }
             Ev::ApiRestart { server } => {
+                self.set_api_crashed(server, false);
                 let st = &mut self.api[server];
-                st.crashed = false;
                 st.epoch += 1;
                 let epoch = st.epoch;
                 if let Some(f) = &sc.faults.api_crash {
@@ -1548,6 +1580,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             }
             Ev::ZoneUp { zone, stochastic } => {
                 self.zone_down[zone] -= 1;
+                self.recount_api();
                 self.replan = true;
                 if self.zone_down[zone] == 0 {
                     self.note_with(|s| Happening::Up {
@@ -1576,6 +1609,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             }
             Ev::RegionUp { region, stochastic } => {
                 self.region_down[region] -= 1;
+                self.recount_api();
                 self.replan = true;
                 if self.region_down[region] == 0 {
                     self.note_with(|s| Happening::Up {
@@ -1635,6 +1669,22 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
     }
 
+    /// Marks API server `k` crashed or running, keeping `api_serving`.
+    fn set_api_crashed(&mut self, k: usize, crashed: bool) {
+        if self.api[k].crashed == crashed {
+            return;
+        }
+        self.api[k].crashed = crashed;
+        let z = self.sc.api.as_ref().expect("server exists").servers[k];
+        if !self.zone_is_down(z) {
+            if crashed {
+                self.api_serving -= 1;
+            } else {
+                self.api_serving += 1;
+            }
+        }
+    }
+
     fn crash_api(&mut self, k: usize, note: Option<String>) {
         if self.api[k].crashed {
             return;
@@ -1643,9 +1693,8 @@ impl<'e, 'a> Sim<'e, 'a> {
         let restart = self.api[k]
             .s_restart
             .sample(&self.sc.api.as_ref().expect("server exists").restart);
-        let st = &mut self.api[k];
-        st.crashed = true;
-        st.epoch += 1;
+        self.set_api_crashed(k, true);
+        self.api[k].epoch += 1;
         self.at(restart, Ev::ApiRestart { server: k });
         self.note_with(|s| Happening::Down {
             component: s.e.api_names[k].clone(),
@@ -1708,6 +1757,7 @@ impl<'e, 'a> Sim<'e, 'a> {
 
     fn zone_outage(&mut self, z: ZoneId, d: Micros, stochastic: bool) {
         self.zone_down[z] += 1;
+        self.recount_api();
         self.zone_until[z] = self.zone_until[z].max(self.now + d);
         self.at(
             d,
@@ -1727,6 +1777,7 @@ impl<'e, 'a> Sim<'e, 'a> {
 
     fn region_outage(&mut self, r: RegionId, d: Micros, destroy: bool, stochastic: bool) {
         self.region_down[r] += 1;
+        self.recount_api();
         self.region_until[r] = self.region_until[r].max(self.now + d);
         self.at(
             d,
@@ -2247,3 +2298,6 @@ fn restore_label(r: &RestorePlan) -> String {
         base
     }
 }
+
+#[cfg(test)]
+mod tests;
