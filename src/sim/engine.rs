@@ -844,9 +844,10 @@ impl<'e, 'a> Sim<'e, 'a> {
             }
         }
         let primary_up = self.node_up(self.primary);
-        match &self.recovery {
+        let recovery_changed = match &self.recovery {
             None if !primary_up => {
                 self.plan_primary_recovery(false);
+                true
             }
             Some(Recovery {
                 plan: Plan::Wait, ..
@@ -856,18 +857,24 @@ impl<'e, 'a> Sim<'e, 'a> {
                 self.note_with(|s| Happening::Up {
                     component: s.sc.nodes[s.primary].name.clone(),
                 });
+                true
             }
             Some(Recovery {
                 plan: Plan::Wait, ..
             }) if self.replan => {
                 self.recovery = None;
                 self.plan_primary_recovery(true);
+                true
             }
-            _ => {}
-        }
+            _ => false,
+        };
         self.replan = false;
         // The recovery step may have changed who serves: reconnect replicas.
-        self.refresh_connections();
+        // Otherwise the first pass already did all there is to do (a resync
+        // started above only touches a stale replica, disconnected already).
+        if recovery_changed {
+            self.refresh_connections();
+        }
         self.refresh_replication_guarantees();
         self.refresh_write_path();
     }
