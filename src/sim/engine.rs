@@ -606,7 +606,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn node_zone(&self, n: NodeId) -> ZoneId {
         self.nodes[n].relocated.unwrap_or(self.sc.nodes[n].zone)
     }
@@ -616,12 +616,12 @@ impl<'e, 'a> Sim<'e, 'a> {
         self.sc.zones[self.node_zone(n)].region
     }
 
-    #[inline]
+    #[inline(always)]
     fn zone_is_down(&self, z: ZoneId) -> bool {
         self.zone_down[z] > 0 || self.region_down[self.sc.zones[z].region] > 0
     }
 
-    #[inline]
+    #[inline(always)]
     fn node_up(&self, n: NodeId) -> bool {
         let s = &self.nodes[n];
         !s.crashed && s.disk == Disk::Ok && !self.zone_is_down(self.node_zone(n))
@@ -642,7 +642,7 @@ impl<'e, 'a> Sim<'e, 'a> {
     }
 
     /// The primary is up and nothing stands between it and its writes.
-    #[inline]
+    #[inline(always)]
     fn primary_serving(&self) -> bool {
         self.node_up(self.primary) && self.recovery.is_none() && !self.fenced
     }
