@@ -121,7 +121,10 @@ impl StrategyPartial {
             d.lost_writes = d.lost_writes.saturating_add(i.lost_writes);
             d.rpo.push(i.rpo);
             d.rto.push(i.rto);
-            let w = WorstIncident {
+            // Built only for incidents that may rank: most incidents lose
+            // nothing and never stop writes, and cloning their target name
+            // would be most of the cost of folding them in.
+            let w = || WorstIncident {
                 trial: o.trial,
                 at_us: i.at,
                 cause: i.cause,
@@ -131,13 +134,13 @@ impl StrategyPartial {
                 rto_us: i.rto,
             };
             if i.rpo > 0 {
-                d.worst_rpo.push(w.clone());
+                d.worst_rpo.push(w());
                 if d.worst_rpo.len() > 4 * WORST_KEPT {
                     keep_worst(&mut d.worst_rpo, |w| w.rpo_us);
                 }
             }
             if i.rto > 0 {
-                d.worst_rto.push(w);
+                d.worst_rto.push(w());
                 if d.worst_rto.len() > 4 * WORST_KEPT {
                     keep_worst(&mut d.worst_rto, |w| w.rto_us);
                 }
@@ -224,7 +227,11 @@ pub fn run(
         }
         v
     };
-    let parts: Vec<Vec<StrategyPartial>> = chunks
+    // Partials are merged as soon as two are ready (rayon's reduce), never
+    // collected: memory stays at a few partials per thread, whatever the
+    // number of trials. Merging is exact and associative, so the shape of
+    // the reduction tree (which depends on the threads) cannot change a bit.
+    let mut total = chunks
         .into_par_iter()
         .map(|chunk| {
             let mut acc = empty();
@@ -240,13 +247,12 @@ pub fn run(
             progress(n);
             acc
         })
-        .collect();
-    let mut total = empty();
-    for p in &parts {
-        for (t, x) in total.iter_mut().zip(p) {
-            t.merge(x);
-        }
-    }
+        .reduce(empty, |mut left, right| {
+            for (t, x) in left.iter_mut().zip(&right) {
+                t.merge(x);
+            }
+            left
+        });
     for t in &mut total {
         t.normalize();
     }

@@ -57,6 +57,8 @@ pub struct Engine<'a> {
     sc: &'a Scenario,
     labels: Labels,
     region_pairs: Vec<(RegionId, RegionId)>,
+    /// `api-0`, `api-1`, ...: formatted once, cloned into incidents.
+    api_names: Vec<String>,
 }
 
 impl<'a> Engine<'a> {
@@ -104,6 +106,7 @@ impl<'a> Engine<'a> {
             sc,
             labels,
             region_pairs,
+            api_names: api_names().collect(),
         }
     }
 
@@ -114,6 +117,18 @@ impl<'a> Engine<'a> {
     /// Runs trial `trial` of a run seeded with `seed`. Deterministic: the
     /// same (scenario, seed, trial) always gives the same outcome.
     pub fn run_trial(&self, seed: u64, trial: u64, record: bool) -> TrialOutcome {
+        self.run_trial_with(seed, trial, record, false)
+    }
+
+    /// [`Engine::run_trial`]; `full_refresh` refreshes everything after
+    /// every event (the tests check that it changes nothing).
+    fn run_trial_with(
+        &self,
+        seed: u64,
+        trial: u64,
+        record: bool,
+        full_refresh: bool,
+    ) -> TrialOutcome {
         let mut sim = Sim::new(self, trial_seed(seed, trial), record);
         sim.outcome.trial = trial;
         sim.start();
@@ -126,8 +141,19 @@ impl<'a> Engine<'a> {
             debug_assert!(at >= sim.now, "time went backwards");
             sim.now = at;
             sim.outcome.events += 1;
+            // API servers hold no data: their crash or restart changes
+            // nothing that the database side of refresh reads, and that
+            // side is idempotent (a second run right after a first changes
+            // nothing), so only the write path can move. Most events of a
+            // trial are these; the first event of a trial always gets the
+            // full refresh.
+            let api_only = matches!(ev.0, Ev::ApiCrash { .. } | Ev::ApiRestart { .. });
             sim.handle(ev);
-            sim.refresh();
+            if api_only && !full_refresh && sim.outcome.events > 1 {
+                sim.refresh_write_path();
+            } else {
+                sim.refresh();
+            }
             if sim.outcome.events >= cap {
                 break;
             }
@@ -398,6 +424,11 @@ struct Sim<'e, 'a> {
     corruptions: Vec<Corruption>,
     logical: Option<LogicalRestore>,
 
+    /// API servers neither crashed nor in a zone or region that is down.
+    /// Kept by crash_api and ApiRestart (one server) and by recount_api
+    /// (after any zone or region change), so that the write path, which
+    /// runs after every event, need not walk the pool.
+    api_serving: u32,
     write_up: bool,
     down_since: Option<Micros>,
     downs: Vec<(Micros, Micros)>,
@@ -466,7 +497,8 @@ impl<'e, 'a> Sim<'e, 'a> {
                 s_lag: Stream::new(ts, l.lag[i]),
             })
             .collect();
-        let api = (0..sc.api.as_ref().map_or(0, |a| a.servers.len()))
+        let api_len = sc.api.as_ref().map_or(0, |a| a.servers.len());
+        let api = (0..api_len)
             .map(|k| ApiState {
                 crashed: false,
                 epoch: 0,
@@ -514,6 +546,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             locks: 0,
             corruptions: Vec::new(),
             logical: None,
+            api_serving: api_len as u32,
             write_up: true,
             down_since: None,
             downs: Vec::new(),
@@ -561,11 +594,22 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
     }
 
+    /// [`Sim::note`] for the frequent events: the story's strings (names,
+    /// formatted durations) are built only when recording, since most
+    /// trials are run only to be counted. `what` reads the state and cannot
+    /// change it (no random draw may hide in a story).
+    fn note_with(&mut self, what: impl FnOnce(&Self) -> Happening) {
+        if self.record {
+            let what = what(self);
+            self.note(what);
+        }
+    }
+
     fn open_incident(&mut self, cause: FaultKind, target: String, note: Option<String>) -> usize {
         let id = self.outcome.incidents.len();
         self.outcome.incidents.push(Incident {
             cause,
-            target: target.clone(),
+            target,
             disruption: cause.disruption(),
             at: self.now,
             lost_writes: 0,
@@ -575,9 +619,9 @@ impl<'e, 'a> Sim<'e, 'a> {
             recovery: None,
         });
         self.ctx = Some(id);
-        self.note(Happening::Fault {
+        self.note_with(|s| Happening::Fault {
             kind: cause,
-            target,
+            target: s.outcome.incidents[id].target.clone(),
             note,
         });
         id
@@ -599,28 +643,34 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
     }
 
+    #[inline(always)]
     fn node_zone(&self, n: NodeId) -> ZoneId {
         self.nodes[n].relocated.unwrap_or(self.sc.nodes[n].zone)
     }
 
+    #[inline]
     fn node_region(&self, n: NodeId) -> RegionId {
         self.sc.zones[self.node_zone(n)].region
     }
 
+    #[inline(always)]
     fn zone_is_down(&self, z: ZoneId) -> bool {
         self.zone_down[z] > 0 || self.region_down[self.sc.zones[z].region] > 0
     }
 
+    #[inline(always)]
     fn node_up(&self, n: NodeId) -> bool {
         let s = &self.nodes[n];
         !s.crashed && s.disk == Disk::Ok && !self.zone_is_down(self.node_zone(n))
     }
 
+    #[inline]
     fn pair_index(&self, a: RegionId, b: RegionId) -> Option<usize> {
         let (a, b) = if a < b { (a, b) } else { (b, a) };
         self.e.region_pairs.iter().position(|&p| p == (a, b))
     }
 
+    #[inline]
     fn partitioned(&self, a: RegionId, b: RegionId) -> bool {
         a != b
             && self
@@ -629,6 +679,7 @@ impl<'e, 'a> Sim<'e, 'a> {
     }
 
     /// The primary is up and nothing stands between it and its writes.
+    #[inline(always)]
     fn primary_serving(&self) -> bool {
         self.node_up(self.primary) && self.recovery.is_none() && !self.fenced
     }
@@ -795,18 +846,24 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
     }
 
-    fn can_replicate(&self, n: NodeId) -> bool {
-        n != self.primary
+    /// Whether replica `n` receives the log, given what does not depend on
+    /// `n`: whether the primary serves, and its region.
+    fn can_replicate(&self, n: NodeId, serving: bool, primary_region: RegionId) -> bool {
+        serving
+            && n != self.primary
             && self.nodes[n].role == Role::Replica
             && !self.nodes[n].stale
             && self.node_up(n)
-            && self.primary_serving()
-            && !self.partitioned(self.node_region(n), self.node_region(self.primary))
+            && !self.partitioned(self.node_region(n), primary_region)
     }
 
     fn refresh_connections(&mut self) {
+        // Runs after every event: what does not depend on the replica is
+        // worked out once (disconnecting a replica changes neither).
+        let serving = self.primary_serving();
+        let primary_region = self.node_region(self.primary);
         for n in 0..self.nodes.len() {
-            let should = self.can_replicate(n);
+            let should = self.can_replicate(n, serving, primary_region);
             let st = &self.nodes[n];
             if st.connected && !should {
                 let (r, a) = self.live_position(n);
@@ -837,26 +894,30 @@ impl<'e, 'a> Sim<'e, 'a> {
             }
         }
         let primary_up = self.node_up(self.primary);
-        match &self.recovery {
+        let recovery_changed = match &self.recovery {
             None if !primary_up => {
                 self.plan_primary_recovery();
+                true
             }
             Some(Recovery {
                 plan: Plan::Wait, ..
             }) if primary_up => {
                 let inc = self.recovery.take().and_then(|r| r.incident);
                 self.set_recovery_label(inc, "the primary came back");
-                let name = self.sc.nodes[self.primary].name.clone();
-                self.note(Happening::Up { component: name });
+                self.note_with(|s| Happening::Up {
+                    component: s.sc.nodes[s.primary].name.clone(),
+                });
+                true
             }
             Some(Recovery {
                 plan: Plan::Wait, ..
             }) if self.replan => {
                 self.recovery = None;
                 self.plan_primary_recovery();
+                true
             }
-            _ => {}
-        }
+            _ => false,
+        };
         self.replan = false;
         // Re-seeds waiting for a source start once a primary serves.
         if self.primary_serving() {
@@ -868,22 +929,38 @@ impl<'e, 'a> Sim<'e, 'a> {
             }
         }
         // The recovery step may have changed who serves: reconnect replicas.
-        self.refresh_connections();
+        // Otherwise the first pass already did all there is to do (a resync
+        // started above only touches a stale replica, disconnected already).
+        if recovery_changed {
+            self.refresh_connections();
+        }
         self.refresh_replication_guarantees();
         self.refresh_write_path();
     }
 
     fn refresh_replication_guarantees(&mut self) {
         let serving = self.primary_serving();
-        let modes: Vec<(ReplicationMode, bool)> = (0..self.nodes.len())
-            .filter(|&n| n != self.primary && self.nodes[n].role == Role::Replica)
-            .map(|n| (self.nodes[n].mode, self.nodes[n].connected))
-            .collect();
-        let has = |m| modes.iter().any(|&(x, _)| x == m);
-        let connected = |m| modes.iter().any(|&(x, c)| x == m && c);
+        // Runs after every event: one pass over the replicas, no allocation.
+        let (mut has_sync, mut sync_ok, mut has_semi, mut semi_ok) = (false, false, false, false);
+        for (n, st) in self.nodes.iter().enumerate() {
+            if n == self.primary || st.role != Role::Replica {
+                continue;
+            }
+            match st.mode {
+                ReplicationMode::Sync => {
+                    has_sync = true;
+                    sync_ok |= st.connected;
+                }
+                ReplicationMode::SemiSync => {
+                    has_semi = true;
+                    semi_ok |= st.connected;
+                }
+                _ => {}
+            }
+        }
 
-        if has(ReplicationMode::Sync) && serving {
-            let ok = connected(ReplicationMode::Sync);
+        if has_sync && serving {
+            let ok = sync_ok;
             match self.sc.replication.sync_on_replica_down {
                 SyncDown::Block => self.sync_blocked = !ok,
                 SyncDown::Degrade => {
@@ -904,8 +981,8 @@ impl<'e, 'a> Sim<'e, 'a> {
             self.sync_blocked = false;
         }
 
-        if has(ReplicationMode::SemiSync) && serving {
-            let ok = connected(ReplicationMode::SemiSync);
+        if has_semi && serving {
+            let ok = semi_ok;
             if !ok && !self.semi_fallback {
                 self.semi_fallback = true;
                 let timeout = self.sc.replication.semi_sync_timeout;
@@ -913,7 +990,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 if timeout > 0 {
                     self.at(timeout, Ev::StallEnd);
                 }
-                self.note(Happening::Degraded {
+                self.note_with(|_| Happening::Degraded {
                     why: format!(
                         "no semi-sync replica acknowledges: writes wait {} then continue as async",
                         human_duration(timeout)
@@ -928,10 +1005,35 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
     }
 
+    /// The API servers neither crashed nor in a zone that is down.
+    fn count_api_serving(&self) -> u32 {
+        let Some(api) = &self.sc.api else { return 0 };
+        api.servers
+            .iter()
+            .enumerate()
+            .filter(|&(k, &z)| !self.api[k].crashed && !self.zone_is_down(z))
+            .count() as u32
+    }
+
+    /// Brings `api_serving` up to date after a zone or region change.
+    fn recount_api(&mut self) {
+        self.api_serving = self.count_api_serving();
+    }
+
     fn api_capacity_ok(&self) -> (bool, u32) {
         let Some(api) = &self.sc.api else {
             return (true, 0);
         };
+        #[cfg(test)]
+        assert_eq!(
+            self.api_serving,
+            self.count_api_serving(),
+            "api_serving out of step"
+        );
+        if self.partitioned.iter().all(|&p| p == 0) {
+            // Without a partition every running server reaches the primary.
+            return (self.api_serving >= api.min_healthy, self.api_serving);
+        }
         let pr = self.node_region(self.primary);
         let old_region = self.split.as_ref().map(|s| self.node_region(s.old));
         let healthy = api
@@ -1353,8 +1455,9 @@ impl<'e, 'a> Sim<'e, 'a> {
                 self.nodes[m].connected = false;
             }
         }
-        let name = self.sc.nodes[n].name.clone();
-        self.note(Happening::Up { component: name });
+        self.note_with(|s| Happening::Up {
+            component: s.sc.nodes[n].name.clone(),
+        });
     }
 
     fn promote(&mut self, to: NodeId) {
@@ -1393,8 +1496,10 @@ impl<'e, 'a> Sim<'e, 'a> {
         let epoch = st.disk_epoch;
         let t = (self.sc.workload.data_size / self.sc.database.rebuild_throughput * 1e6) as Micros;
         self.at(t, Ev::RebuildDone { node: n, epoch });
-        let node = self.sc.nodes[n].name.clone();
-        self.note(Happening::Rebuilding { node, ready_in: t });
+        self.note_with(|s| Happening::Rebuilding {
+            node: s.sc.nodes[n].name.clone(),
+            ready_in: t,
+        });
     }
 
     // ----- failure processes ----------------------------------------------
@@ -1476,9 +1581,8 @@ impl<'e, 'a> Sim<'e, 'a> {
         st.restart_at = self.now + restart;
         let epoch = st.restart_epoch;
         self.at(restart, Ev::NodeRestart { node: n, epoch });
-        let name = self.sc.nodes[n].name.clone();
-        self.note(Happening::Down {
-            component: name,
+        self.note_with(|s| Happening::Down {
+            component: s.sc.nodes[n].name.clone(),
             why: format!("process crashed; restarts in {}", human_duration(restart)),
         });
         if n == self.primary
@@ -1503,9 +1607,8 @@ impl<'e, 'a> Sim<'e, 'a> {
         let epoch = st.disk_epoch;
         let replace = st.s_replace.sample(&self.sc.database.disk_replace);
         self.at(replace_after + replace, Ev::DiskReplaced { node: n, epoch });
-        let name = self.sc.nodes[n].name.clone();
-        self.note(Happening::Down {
-            component: name,
+        self.note_with(|s| Happening::Down {
+            component: s.sc.nodes[n].name.clone(),
             why: format!(
                 "disk lost: its copy of the data is gone; new disk in {}",
                 human_duration(replace_after + replace)
@@ -1569,16 +1672,16 @@ impl<'e, 'a> Sim<'e, 'a> {
                 self.crash_api(server, None);
             }
             Ev::ApiRestart { server } => {
+                self.set_api_crashed(server, false);
                 let st = &mut self.api[server];
-                st.crashed = false;
                 st.epoch += 1;
                 let epoch = st.epoch;
                 if let Some(f) = &sc.faults.api_crash {
                     let t = self.api[server].s_crash.sample(&f.time_to_failure);
                     self.at_new(t, Ev::ApiCrash { server, epoch });
                 }
-                self.note(Happening::Up {
-                    component: format!("api-{server}"),
+                self.note_with(|s| Happening::Up {
+                    component: s.e.api_names[server].clone(),
                 });
             }
             Ev::NodeCrash { node, epoch } => {
@@ -1601,8 +1704,9 @@ impl<'e, 'a> Sim<'e, 'a> {
                 self.replan = true;
                 self.schedule_crash(node);
                 if self.nodes[node].disk == Disk::Ok && !self.zone_is_down(self.node_zone(node)) {
-                    let name = sc.nodes[node].name.clone();
-                    self.note(Happening::Up { component: name });
+                    self.note_with(|s| Happening::Up {
+                        component: s.sc.nodes[node].name.clone(),
+                    });
                 }
             }
             Ev::DiskLoss { node, epoch } => {
@@ -1637,8 +1741,9 @@ impl<'e, 'a> Sim<'e, 'a> {
                 st.frozen_received = now;
                 st.frozen_applied = now;
                 self.replan = true;
-                let name = sc.nodes[node].name.clone();
-                self.note(Happening::Up { component: name });
+                self.note_with(|s| Happening::Up {
+                    component: s.sc.nodes[node].name.clone(),
+                });
             }
             Ev::ZoneDown { zone } => {
                 let f = sc
@@ -1653,11 +1758,11 @@ impl<'e, 'a> Sim<'e, 'a> {
             }
             Ev::ZoneUp { zone, stochastic } => {
                 self.zone_down[zone] -= 1;
+                self.recount_api();
                 self.replan = true;
                 if self.zone_down[zone] == 0 {
-                    let name = sc.zones[zone].name.clone();
-                    self.note(Happening::Up {
-                        component: format!("zone {name}"),
+                    self.note_with(|s| Happening::Up {
+                        component: format!("zone {}", s.sc.zones[zone].name),
                     });
                 }
                 if stochastic && let Some(f) = &sc.faults.zone_outage {
@@ -1682,11 +1787,11 @@ impl<'e, 'a> Sim<'e, 'a> {
             Ev::RegionUp { region, stochastic } => {
                 self.region_down[region] -= 1;
                 self.region_is_down[region] = self.region_down[region] > 0;
+                self.recount_api();
                 self.replan = true;
                 if self.region_down[region] == 0 {
-                    let name = sc.regions[region].name.clone();
-                    self.note(Happening::Up {
-                        component: format!("region {name}"),
+                    self.note_with(|s| Happening::Up {
+                        component: format!("region {}", s.sc.regions[region].name),
                     });
                 }
                 if stochastic && let Some(f) = &sc.faults.region_outage {
@@ -1740,20 +1845,35 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
     }
 
+    /// Marks API server `k` crashed or running, keeping `api_serving`.
+    fn set_api_crashed(&mut self, k: usize, crashed: bool) {
+        if self.api[k].crashed == crashed {
+            return;
+        }
+        self.api[k].crashed = crashed;
+        let z = self.sc.api.as_ref().expect("server exists").servers[k];
+        if !self.zone_is_down(z) {
+            if crashed {
+                self.api_serving -= 1;
+            } else {
+                self.api_serving += 1;
+            }
+        }
+    }
+
     fn crash_api(&mut self, k: usize, note: Option<String>) {
         if self.api[k].crashed {
             return;
         }
-        self.open_incident(FaultKind::ApiCrash, format!("api-{k}"), note);
+        self.open_incident(FaultKind::ApiCrash, self.e.api_names[k].clone(), note);
         let restart = self.api[k]
             .s_restart
             .sample(&self.sc.api.as_ref().expect("server exists").restart);
-        let st = &mut self.api[k];
-        st.crashed = true;
-        st.epoch += 1;
+        self.set_api_crashed(k, true);
+        self.api[k].epoch += 1;
         self.at(restart, Ev::ApiRestart { server: k });
-        self.note(Happening::Down {
-            component: format!("api-{k}"),
+        self.note_with(|s| Happening::Down {
+            component: s.e.api_names[k].clone(),
             why: format!("crashed; restarts in {}", human_duration(restart)),
         });
     }
@@ -1823,6 +1943,7 @@ impl<'e, 'a> Sim<'e, 'a> {
 
     fn zone_outage(&mut self, z: ZoneId, d: Micros, stochastic: bool) {
         self.zone_down[z] += 1;
+        self.recount_api();
         self.zone_until[z] = self.zone_until[z].max(self.now + d);
         self.at(
             d,
@@ -1831,9 +1952,8 @@ impl<'e, 'a> Sim<'e, 'a> {
                 stochastic,
             },
         );
-        let name = self.sc.zones[z].name.clone();
-        self.note(Happening::Down {
-            component: format!("zone {name}"),
+        self.note_with(|s| Happening::Down {
+            component: format!("zone {}", s.sc.zones[z].name),
             why: format!("zone outage for {}", human_duration(d)),
         });
         if self.nodes[self.primary].role == Role::Primary && self.node_zone(self.primary) == z {
@@ -1844,6 +1964,7 @@ impl<'e, 'a> Sim<'e, 'a> {
     fn region_outage(&mut self, r: RegionId, d: Micros, destroy: bool, stochastic: bool) {
         self.region_down[r] += 1;
         self.region_is_down[r] = true;
+        self.recount_api();
         self.region_until[r] = self.region_until[r].max(self.now + d);
         self.at(
             d,
@@ -1852,9 +1973,8 @@ impl<'e, 'a> Sim<'e, 'a> {
                 stochastic,
             },
         );
-        let name = self.sc.regions[r].name.clone();
-        self.note(Happening::Down {
-            component: format!("region {name}"),
+        self.note_with(|s| Happening::Down {
+            component: format!("region {}", s.sc.regions[r].name),
             why: format!(
                 "region outage for {}{}",
                 human_duration(d),
@@ -1882,9 +2002,8 @@ impl<'e, 'a> Sim<'e, 'a> {
         };
         self.partitioned[i] += 1;
         self.at(d, Ev::PartitionEnd { a, b, stochastic });
-        let name = self.target_name(Target::RegionPair(a, b));
-        self.note(Happening::Down {
-            component: format!("network {name}"),
+        self.note_with(|s| Happening::Down {
+            component: format!("network {}", s.target_name(Target::RegionPair(a, b))),
             why: format!("network partition for {}", human_duration(d)),
         });
         let fo = &self.sc.failover;
@@ -1987,9 +2106,8 @@ impl<'e, 'a> Sim<'e, 'a> {
             return;
         };
         self.partitioned[i] -= 1;
-        let name = self.target_name(Target::RegionPair(a, b));
-        self.note(Happening::Up {
-            component: format!("network {name}"),
+        self.note_with(|s| Happening::Up {
+            component: format!("network {}", s.target_name(Target::RegionPair(a, b))),
         });
         if self.partitioned[i] == 0 {
             if self
@@ -2400,3 +2518,6 @@ fn restore_label(r: &RestorePlan) -> String {
         base
     }
 }
+
+#[cfg(test)]
+mod tests;

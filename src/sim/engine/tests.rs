@@ -1,0 +1,57 @@
+//! The engine's shortcuts change nothing: a trial run with them equals the
+//! same trial refreshed in full after every event, story included. While
+//! these run, `api_capacity_ok` also checks its counter against a recount
+//! (`#[cfg(test)]`), on scenarios with zone, region and partition faults.
+
+use super::Engine;
+use crate::scenario::{Format, Scenario, parse};
+use crate::{library, strategy};
+
+fn scenario(text: &str, file: &str) -> Scenario {
+    parse(text, file, Format::Toml).expect("valid scenario")
+}
+
+fn same_with_and_without_shortcuts(base: &Scenario, strategies: &[&str], trials: u64) {
+    for s in strategies {
+        let sc = strategy::apply(base, s).expect("known strategy");
+        let e = Engine::new(&sc);
+        for t in 0..trials {
+            for record in [false, true] {
+                let fast = e.run_trial_with(sc.seed, t, record, false);
+                let full = e.run_trial_with(sc.seed, t, record, true);
+                assert_eq!(fast, full, "{} trial {t} (record {record})", s);
+            }
+        }
+    }
+}
+
+#[test]
+fn default_scenario_is_unchanged_by_the_shortcuts() {
+    let base = scenario(
+        library::builtin(library::DEFAULT).unwrap(),
+        "ecommerce.toml",
+    );
+    same_with_and_without_shortcuts(
+        &base,
+        &[
+            "none",
+            "async",
+            "semi-sync",
+            "sync",
+            "delayed",
+            "async+backup",
+            "warm-standby",
+            "active-active",
+        ],
+        60,
+    );
+}
+
+#[test]
+fn fault_heavy_scenario_is_unchanged_by_the_shortcuts() {
+    let base = scenario(
+        include_str!("../../../bench/fault-heavy.toml"),
+        "fault-heavy.toml",
+    );
+    same_with_and_without_shortcuts(&base, &["async", "sync", "active-active"], 3);
+}
