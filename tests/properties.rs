@@ -874,7 +874,7 @@ fn config(cases: u32) -> Config {
 }
 
 proptest! {
-    #![proptest_config(config(env_or("FAILSIM_PROPTEST_CASES", 256) as u32))]
+    #![proptest_config(config(env_or("FAILSIM_PROPTEST_CASES", 512) as u32))]
 
     /// Every generated scenario is accepted, reads the same from JSON as
     /// from TOML, and every trial of it (and of a few strategies built from
