@@ -904,12 +904,26 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             Some(r) => find_region(&mut c, "backups.region", r).unwrap_or(0),
             None => primary_region,
         };
-        let copy_to = b
-            .copy_to
-            .iter()
-            .enumerate()
-            .filter_map(|(j, r)| find_region(&mut c, &format!("backups.copy_to[{j}]"), r))
-            .collect();
+        let mut copy_to: Vec<RegionId> = Vec::new();
+        for (j, r) in b.copy_to.iter().enumerate() {
+            let path = format!("backups.copy_to[{j}]");
+            let Some(id) = find_region(&mut c, &path, r) else {
+                continue;
+            };
+            // A copy beside the original burns with it: it would look like
+            // protection against a region loss and give none.
+            if id == region {
+                c.err_help(
+                    &path,
+                    format!("the backups are already stored in `{r}`; a copy in the same region survives nothing the original does not"),
+                    "copy to another region, or remove this entry",
+                );
+            } else if copy_to.contains(&id) {
+                c.err(&path, format!("`{r}` is listed twice"));
+            } else {
+                copy_to.push(id);
+            }
+        }
         Backups {
             full_every,
             incremental_every,

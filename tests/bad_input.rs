@@ -1,0 +1,79 @@
+//! The bad inputs of docs/errors.md that tests/errors.rs does not already
+//! cover: each is refused up front with exit status 2, a message naming
+//! the file (and the field and line where there is one), and nothing
+//! written.
+
+mod common;
+use common::*;
+
+const BASE: &str = r#"name = "x"
+[[regions]]
+name = "east"
+zones = ["a", "b"]
+
+[[regions]]
+name = "west"
+zones = ["w"]
+
+[[database.nodes]]
+name = "db1"
+zone = "a"
+role = "primary"
+"#;
+
+/// Runs `validate FILE` and `run FILE --json OUT`; both must exit 2 with
+/// every needle in stderr, name the file, and write nothing.
+fn refused(name: &str, text: &[u8], needles: &[&str]) -> String {
+    let f = fixture(name, "");
+    std::fs::write(&f.path, text).unwrap();
+    let v = failsim().arg("validate").arg(&f.path).output().unwrap();
+    let stderr = String::from_utf8_lossy(&v.stderr).to_string();
+    assert_eq!(v.status.code(), Some(2), "validate {name}: {stderr}");
+    let out_path = f.dir.path().join("out.json");
+    let r = failsim()
+        .arg("run")
+        .arg(&f.path)
+        .arg("--json")
+        .arg(&out_path)
+        .output()
+        .unwrap();
+    let run_err = String::from_utf8_lossy(&r.stderr).to_string();
+    assert_eq!(r.status.code(), Some(2), "run {name}: {run_err}");
+    assert!(!out_path.exists(), "nothing may be written on failure");
+    for s in [&stderr, &run_err] {
+        assert!(s.contains(name), "the message should name the file: {s}");
+        assert!(!s.contains("panicked"), "{s}");
+        for n in needles {
+            assert!(s.contains(n), "expected `{n}` in: {s}");
+        }
+    }
+    stderr
+}
+
+fn with(extra: &str) -> Vec<u8> {
+    format!("{BASE}{extra}").into_bytes()
+}
+
+#[test]
+fn a_backup_copy_to_its_own_region() {
+    refused(
+        "copy-home.toml",
+        &with("[backups]\nregion = \"east\"\ncopy_to = [\"east\"]\n"),
+        &[
+            "copy-home.toml:16:12",
+            "backups.copy_to[0]",
+            "already stored in `east`",
+        ],
+    );
+    // The default region is the primary's.
+    refused(
+        "copy-default.toml",
+        &with("[backups]\ncopy_to = [\"west\", \"east\"]\n"),
+        &["backups.copy_to[1]", "already stored in `east`"],
+    );
+    refused(
+        "copy-twice.toml",
+        &with("[backups]\ncopy_to = [\"west\", \"west\"]\n"),
+        &["backups.copy_to[1]", "`west` is listed twice"],
+    );
+}
