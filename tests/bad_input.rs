@@ -77,3 +77,66 @@ fn a_backup_copy_to_its_own_region() {
         &["backups.copy_to[1]", "`west` is listed twice"],
     );
 }
+
+#[test]
+fn more_simulated_time_than_a_run_accepts() {
+    // 400,000 trials of 1000 years: the exact statistics would overflow
+    // (this panicked before it was refused) and the run would take days.
+    let text = BASE.replace(
+        "name = \"x\"",
+        "name = \"x\"\nhorizon = \"1000y\"\ntrials = 400000",
+    );
+    refused(
+        "long.toml",
+        text.as_bytes(),
+        &[
+            "long.toml:3:1",
+            "field `trials`",
+            "400000 trials of 1000y is 400000000 simulated years",
+        ],
+    );
+    // The same limit holds for --trials.
+    let text = BASE.replace("name = \"x\"", "name = \"x\"\nhorizon = \"1000y\"");
+    let f = fixture("h.toml", &text);
+    let out = failsim()
+        .arg("run")
+        .arg(&f.path)
+        .args(["--trials", "200000", "--json", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--trials: 200000 trials of 1000y is 200000000 simulated years"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn too_many_trials_sharded_or_not() {
+    for args in [
+        vec!["run", "--trials", "1000000000000"],
+        vec!["run", "--trials", "200000000", "--shard", "0/4"],
+    ] {
+        let out = failsim().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(
+                "more than failsim accepts (100000000), in one process or split with --shard"
+            ),
+            "{stderr}"
+        );
+    }
+    let text = BASE.replace("name = \"x\"", "name = \"x\"\ntrials = 1000000000000");
+    refused(
+        "trials.toml",
+        text.as_bytes(),
+        &[
+            "trials.toml:2:1",
+            "field `trials`",
+            "more than failsim accepts",
+        ],
+    );
+}
