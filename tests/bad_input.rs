@@ -140,3 +140,32 @@ fn too_many_trials_sharded_or_not() {
         ],
     );
 }
+
+#[test]
+fn more_writes_than_failsim_counts() {
+    // 10^12 writes/s panicked in the statistics; 10^300 lost nothing at
+    // all (the Poisson draw gave up). Both are refused now.
+    for (rate, needle) in [
+        (
+            "1e12",
+            "1e12 writes/s over the history and the horizon is 6.3e19 writes",
+        ),
+        ("1e300", "is more than 1e300 writes"),
+    ] {
+        let text = format!("{BASE}[workload]\nwrites_per_sec = {rate}\n");
+        refused(
+            "rate.toml",
+            text.as_bytes(),
+            &[
+                "rate.toml:15:1",
+                "field `workload.writes_per_sec`",
+                needle,
+                "accepts at most 1e14",
+            ],
+        );
+    }
+    // A million writes a second, with a year of history, is fine.
+    let text = format!("{BASE}[workload]\nwrites_per_sec = 1e6\nhistory = \"1y\"\n");
+    let f = fixture("big.toml", &text);
+    failsim().arg("validate").arg(&f.path).assert().success();
+}

@@ -37,6 +37,12 @@ pub const HORIZON_MAX: Micros = 1000 * YEAR;
 /// below 2^128 (10^8 trial-years x 1000 years x (3.2*10^13 us/year)^2 is
 /// about 10^38).
 pub const TRIAL_YEARS_MAX: u64 = 100_000_000;
+/// The most writes a data set may hold over its history and the horizon.
+/// Lost and acknowledged writes are counted in 64-bit integers and their
+/// squares summed in 128 bits over up to [`TRIALS_MAX`] trials; beyond
+/// about 10^15 writes per trial that overflows (10^12 writes/s panicked),
+/// and a Poisson draw of mean 10^300 silently came out as 0.
+pub const WRITES_MAX: f64 = 1e14;
 
 /// Whether `trials` trials of `horizon` fit in one run ([`TRIALS_MAX`],
 /// [`TRIAL_YEARS_MAX`]); the refusal says what to change.
@@ -445,6 +451,22 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         history: w.history.map(|d| d.0).unwrap_or(YEAR),
         write_noun: w.write_noun.clone().unwrap_or_else(|| "write".into()),
     };
+    let writes = workload.writes_per_sec * (workload.history as f64 + horizon as f64) / 1e6;
+    if writes > WRITES_MAX {
+        c.err_help(
+            "workload.writes_per_sec",
+            format!(
+                "{:e} writes/s over the history and the horizon is {} writes; failsim counts writes exactly and accepts at most 1e14",
+                workload.writes_per_sec,
+                if writes.is_finite() {
+                    format!("{writes:.1e}")
+                } else {
+                    "more than 1e300".into()
+                }
+            ),
+            "lower writes_per_sec, history or horizon (lost writes scale with the rate)",
+        );
+    }
 
     // Regions and zones.
     let mut regions = Vec::new();
