@@ -169,3 +169,52 @@ fn more_writes_than_failsim_counts() {
     let f = fixture("big.toml", &text);
     failsim().arg("validate").arg(&f.path).assert().success();
 }
+
+#[test]
+fn wrong_types_are_named_in_words() {
+    for (name, text, needle) in [
+        (
+            "neg.toml",
+            BASE.replace("name = \"x\"", "name = \"x\"\ntrials = -5"),
+            "neg.toml:2:10: field `trials`: invalid value: integer `-5`, expected a whole number (0 or more)",
+        ),
+        (
+            "servers.toml",
+            format!("{BASE}[api]\nservers = \"many\"\n"),
+            "field `api.servers`: invalid type: string \"many\", expected a whole number (0 or more)",
+        ),
+        (
+            "rate.toml",
+            format!("{BASE}[workload]\nwrites_per_sec = \"fast\"\n"),
+            "field `workload.writes_per_sec`: invalid type: string \"fast\", expected a number",
+        ),
+        (
+            "zones.toml",
+            BASE.replace("zones = [\"w\"]", "zones = \"w\""),
+            "zones.toml:8:9: field `regions[1].zones`: invalid type: string \"w\", expected a list",
+        ),
+    ] {
+        let stderr = refused(name, text.as_bytes(), &[needle]);
+        assert!(
+            !stderr.contains("u64") && !stderr.contains("f64"),
+            "{stderr}"
+        );
+    }
+    refused(
+        "n.json",
+        br#"{"name": "x", "trials": "3"}"#,
+        &["n.json:1:27: field `trials`", "expected a whole number"],
+    );
+}
+
+#[test]
+fn json_with_trailing_garbage() {
+    refused(
+        "trailing.json",
+        br#"{"name": "x", "regions": [{"name": "e", "zones": ["a"]}], "database": {"nodes": [{"name": "p", "zone": "a", "role": "primary"}]}} trailing garbage"#,
+        &[
+            "trailing.json:1:131",
+            "trailing characters after the scenario: a JSON scenario file holds one object",
+        ],
+    );
+}
