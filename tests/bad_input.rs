@@ -218,3 +218,192 @@ fn json_with_trailing_garbage() {
         ],
     );
 }
+
+#[test]
+fn impossible_topologies() {
+    let cases: &[(&str, String, &[&str])] = &[
+        (
+            "nolink.toml",
+            format!(
+                "{BASE}\n[[database.nodes]]\nname = \"far\"\nzone = \"w\"\nrole = \"replica\"\n"
+            ),
+            &[
+                "nolink.toml:17:1",
+                "field `database.nodes[1].zone`",
+                "async replica `far` in region `west` has no network route to the primary's region `east`",
+                "add [[network.links]] between = [\"east\", \"west\"]",
+            ],
+        ),
+        (
+            "twozones.toml",
+            BASE.replace("zones = [\"w\"]", "zones = [\"w\", \"a\"]"),
+            &[
+                "twozones.toml:8:15",
+                "field `regions[1].zones[1]`",
+                "zone `a` is defined twice",
+            ],
+        ),
+        (
+            "minover.toml",
+            format!("{BASE}[api]\nservers = 2\nmin_healthy = 3\n"),
+            &[
+                "minover.toml:16:1",
+                "field `api.min_healthy`",
+                "3 healthy servers needed but only 2 exist",
+            ],
+        ),
+        (
+            "minzero.toml",
+            format!("{BASE}[api]\nservers = 2\nmin_healthy = 0\n"),
+            &[
+                "minzero.toml:16:1",
+                "field `api.min_healthy`",
+                "must be at least 1",
+            ],
+        ),
+        (
+            "selflink.toml",
+            format!("{BASE}[[network.links]]\nbetween = [\"east\", \"east\"]\nrtt = \"1ms\"\n"),
+            &[
+                "selflink.toml:15:1",
+                "field `network.links[0].between`",
+                "a link joins two different regions",
+            ],
+        ),
+        (
+            "copynowhere.toml",
+            format!("{BASE}[backups]\ncopy_to = [\"mars\"]\n"),
+            &[
+                "copynowhere.toml:15:12",
+                "field `backups.copy_to[0]`",
+                "there is no region `mars`",
+                "regions defined: east, west",
+            ],
+        ),
+        (
+            "incr.toml",
+            format!("{BASE}[backups]\nfull_every = \"1d\"\nincremental_every = \"7d\"\n"),
+            &[
+                "incr.toml:16:1",
+                "field `backups.incremental_every`",
+                "incrementals must be at least as frequent as full backups",
+            ],
+        ),
+    ];
+    for (name, text, needles) in cases {
+        refused(name, text.as_bytes(), needles);
+    }
+}
+
+const SHORT: &str = "name = \"x\"\nhorizon = \"30d\"";
+
+#[test]
+fn migrations_and_events_out_of_place() {
+    let head = BASE.replace("name = \"x\"", SHORT);
+    refused(
+        "dup.toml",
+        format!(
+            "{head}[[migrations]]\nversion = \"1\"\nat = \"1d\"\neffect = \"online\"\n\
+             [[migrations]]\nversion = \"1\"\nat = \"2d\"\neffect = \"online\"\n"
+        )
+        .as_bytes(),
+        &[
+            "dup.toml:20:1",
+            "field `migrations[1].version`",
+            "version `1` is used twice (also migrations[0])",
+        ],
+    );
+    refused(
+        "late.toml",
+        format!("{head}[[migrations]]\nversion = \"1\"\nat = \"30d\"\neffect = \"online\"\n")
+            .as_bytes(),
+        &[
+            "late.toml:17:1",
+            "field `migrations[0].at`",
+            "at or after the end of the horizon",
+        ],
+    );
+    refused(
+        "event.toml",
+        format!("{head}[[events]]\nat = \"31d\"\nfault = \"db-crash\"\n").as_bytes(),
+        &[
+            "event.toml:16:1",
+            "field `events[0].at`",
+            "at or after the end of the horizon and would never happen",
+        ],
+    );
+}
+
+#[test]
+fn a_horizon_of_a_million_years() {
+    let text = BASE.replace("name = \"x\"", "name = \"x\"\nhorizon = \"1000000y\"");
+    refused(
+        "eon.toml",
+        text.as_bytes(),
+        &[
+            "eon.toml:2:11",
+            "field `horizon`",
+            "`1000000y` is longer than the 10,000 years failsim can simulate",
+        ],
+    );
+    // Under the duration limit but over the horizon's.
+    let text = BASE.replace("name = \"x\"", "name = \"x\"\nhorizon = \"5000y\"");
+    refused(
+        "long.toml",
+        text.as_bytes(),
+        &[
+            "long.toml:2:1",
+            "a horizon longer than 1000 years is refused",
+        ],
+    );
+}
+
+#[test]
+fn a_file_over_16_mib_is_not_read() {
+    let mut text = BASE.as_bytes().to_vec();
+    text.extend(b"# ");
+    text.extend(std::iter::repeat_n(b'x', 17 * 1024 * 1024));
+    text.push(b'\n');
+    refused(
+        "huge.toml",
+        &text,
+        &["the file is 17825953 bytes; scenario files are limited to 16 MiB"],
+    );
+}
+
+#[test]
+fn deep_nesting_is_refused_not_a_stack_overflow() {
+    let depth = 100_000;
+    let text = format!(
+        "name = \"x\"\nfoo = {}{}\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    refused(
+        "deep.toml",
+        text.as_bytes(),
+        &["deep.toml:2:", "cannot recurse further"],
+    );
+    let text = format!(
+        "{{\"name\": \"x\", \"regions\": {}{}}}",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    refused("deep.json", text.as_bytes(), &["deep.json:1:"]);
+}
+
+#[test]
+fn an_output_path_whose_folder_is_a_file() {
+    let f = fixture("s.toml", BASE);
+    let out = f.path.join("out.json");
+    let r = failsim()
+        .arg("run")
+        .arg(&f.path)
+        .arg("--json")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert!(stderr.contains("s.toml is not a folder"), "{stderr}");
+}
