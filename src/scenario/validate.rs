@@ -56,7 +56,7 @@ pub fn check_run_size(trials: u64, horizon: Micros) -> Result<(), String> {
     if years > TRIAL_YEARS_MAX as u128 {
         return Err(format!(
             "{trials} trials of {} is {years} simulated years, more than one run accepts ({TRIAL_YEARS_MAX}); use fewer trials or a shorter horizon",
-            if horizon % YEAR == 0 {
+            if horizon.is_multiple_of(YEAR) {
                 format!("{}y", horizon / YEAR)
             } else {
                 crate::units::format_duration(horizon)
