@@ -7,7 +7,9 @@ use crate::library;
 use crate::montecarlo::{self, Arm, StrategyPartial};
 use crate::output::{self, OutputError};
 use crate::results::{self, RunResults};
-use crate::scenario::{self, Format, RawScenario, Scenario, ScenarioError, validate::TRIALS_MAX};
+use crate::scenario::{
+    self, Format, RawScenario, Scenario, ScenarioError, validate::check_run_size,
+};
 use crate::strategy;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -111,10 +113,8 @@ fn apply_common(sc: &mut Scenario, c: &Common) -> Result<()> {
         if t == 0 {
             return Err(user("--trials must be at least 1"));
         }
-        if t > TRIALS_MAX {
-            return Err(user(format!(
-                "--trials {t} is more than one run accepts ({TRIALS_MAX}); split it with --shard I/N and combine with `failsim merge`"
-            )));
+        if let Err(e) = check_run_size(t, sc.horizon) {
+            return Err(user(format!("--trials: {e}")));
         }
         sc.trials = t;
     }

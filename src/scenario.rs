@@ -158,10 +158,33 @@ pub fn parse_raw(text: &str, file: &str, format: Format) -> Result<RawScenario, 
 }
 
 fn strip_json_position(s: &str) -> String {
-    match s.rfind(" at line ") {
-        Some(i) => s[..i].to_string(),
-        None => s.to_string(),
+    let s = match s.rfind(" at line ") {
+        Some(i) => &s[..i],
+        None => s,
+    };
+    if s == "trailing characters" {
+        return "trailing characters after the scenario: a JSON scenario file holds one object"
+            .into();
     }
+    plain_types(s)
+}
+
+/// Says what serde's type names mean: `expected u64` becomes `expected a
+/// whole number (0 or more)`.
+fn plain_types(message: &str) -> String {
+    let mut m = message.to_string();
+    for (rust, plain) in [
+        ("expected u64", "expected a whole number (0 or more)"),
+        ("expected u32", "expected a whole number (0 or more)"),
+        ("expected usize", "expected a whole number (0 or more)"),
+        ("expected f64", "expected a number"),
+        ("expected a sequence", "expected a list"),
+    ] {
+        if let Some(rest) = m.strip_suffix(rust) {
+            m = format!("{rest}{plain}");
+        }
+    }
+    m
 }
 
 fn toml_error(text: &str, file: &str, path: String, e: &toml::de::Error) -> ScenarioError {
@@ -178,7 +201,7 @@ fn toml_error(text: &str, file: &str, path: String, e: &toml::de::Error) -> Scen
             path,
             line,
             column,
-            message: e.message().trim().to_string(),
+            message: plain_types(e.message().trim()),
             help: None,
         }],
     }

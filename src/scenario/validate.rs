@@ -30,6 +30,41 @@ pub const TRIALS_MAX: u64 = 100_000_000;
 /// The longest horizon: beyond it microsecond arithmetic nears its limits
 /// and no data-protection decision needs it.
 pub const HORIZON_MAX: Micros = 1000 * YEAR;
+/// The most simulated time one run may cover, trials x horizon, in years.
+/// At the engine's speed (tens of microseconds per simulated year) that is
+/// about an hour of CPU time; and it keeps the exact statistics in range:
+/// the sum of squares of a per-trial time in microseconds (downtime) stays
+/// below 2^128 (10^8 trial-years x 1000 years x (3.2*10^13 us/year)^2 is
+/// about 10^38).
+pub const TRIAL_YEARS_MAX: u64 = 100_000_000;
+/// The most writes a data set may hold over its history and the horizon.
+/// Lost and acknowledged writes are counted in 64-bit integers and their
+/// squares summed in 128 bits over up to [`TRIALS_MAX`] trials; beyond
+/// about 10^15 writes per trial that overflows (10^12 writes/s panicked),
+/// and a Poisson draw of mean 10^300 silently came out as 0.
+pub const WRITES_MAX: f64 = 1e14;
+
+/// Whether `trials` trials of `horizon` fit in one run ([`TRIALS_MAX`],
+/// [`TRIAL_YEARS_MAX`]); the refusal says what to change.
+pub fn check_run_size(trials: u64, horizon: Micros) -> Result<(), String> {
+    if trials > TRIALS_MAX {
+        return Err(format!(
+            "{trials} trials is more than failsim accepts ({TRIALS_MAX}), in one process or split with --shard; a million trials already pin p_data_loss to within 0.1 percentage point (95% confidence)"
+        ));
+    }
+    let years = trials as u128 * horizon as u128 / YEAR as u128;
+    if years > TRIAL_YEARS_MAX as u128 {
+        return Err(format!(
+            "{trials} trials of {} is {years} simulated years, more than one run accepts ({TRIAL_YEARS_MAX}); use fewer trials or a shorter horizon",
+            if horizon.is_multiple_of(YEAR) {
+                format!("{}y", horizon / YEAR)
+            } else {
+                crate::units::format_duration(horizon)
+            }
+        ));
+    }
+    Ok(())
+}
 /// Bounds that keep a scenario from allocating without limit.
 pub const NODES_MAX: usize = 64;
 pub const API_SERVERS_MAX: u32 = 10_000;
@@ -388,18 +423,16 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     let trials = raw.trials.unwrap_or(1000);
     if trials == 0 {
         c.err("trials", "must be at least 1");
-    } else if trials > TRIALS_MAX {
-        c.err_help(
-            "trials",
-            format!("{trials} trials is more than one run accepts ({TRIALS_MAX})"),
-            "split the run with --shard I/N and combine with `failsim merge`",
-        );
     }
     let horizon = raw.horizon.map(|d| d.0).unwrap_or(YEAR);
     if horizon == 0 {
         c.err("horizon", "must be longer than zero");
     } else if horizon > HORIZON_MAX {
         c.err_help("horizon", "a horizon longer than 1000 years is refused", "simulate one year over more trials instead: statistics over trials are the same and memory stays flat");
+    } else if let Err(e) = check_run_size(trials, horizon) {
+        // With the default 1000 trials no horizon up to HORIZON_MAX is too
+        // much, so this is always about `trials`.
+        c.err("trials", e);
     }
 
     // Workload.
@@ -418,6 +451,22 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         history: w.history.map(|d| d.0).unwrap_or(YEAR),
         write_noun: w.write_noun.clone().unwrap_or_else(|| "write".into()),
     };
+    let writes = workload.writes_per_sec * (workload.history as f64 + horizon as f64) / 1e6;
+    if writes > WRITES_MAX {
+        c.err_help(
+            "workload.writes_per_sec",
+            format!(
+                "{:e} writes/s over the history and the horizon is {} writes; failsim counts writes exactly and accepts at most 1e14",
+                workload.writes_per_sec,
+                if writes.is_finite() {
+                    format!("{writes:.1e}")
+                } else {
+                    "more than 1e300".into()
+                }
+            ),
+            "lower writes_per_sec, history or horizon (lost writes scale with the rate)",
+        );
+    }
 
     // Regions and zones.
     let mut regions = Vec::new();
@@ -904,12 +953,26 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             Some(r) => find_region(&mut c, "backups.region", r).unwrap_or(0),
             None => primary_region,
         };
-        let copy_to = b
-            .copy_to
-            .iter()
-            .enumerate()
-            .filter_map(|(j, r)| find_region(&mut c, &format!("backups.copy_to[{j}]"), r))
-            .collect();
+        let mut copy_to: Vec<RegionId> = Vec::new();
+        for (j, r) in b.copy_to.iter().enumerate() {
+            let path = format!("backups.copy_to[{j}]");
+            let Some(id) = find_region(&mut c, &path, r) else {
+                continue;
+            };
+            // A copy beside the original burns with it: it would look like
+            // protection against a region loss and give none.
+            if id == region {
+                c.err_help(
+                    &path,
+                    format!("the backups are already stored in `{r}`; a copy in the same region survives nothing the original does not"),
+                    "copy to another region, or remove this entry",
+                );
+            } else if copy_to.contains(&id) {
+                c.err(&path, format!("`{r}` is listed twice"));
+            } else {
+                copy_to.push(id);
+            }
+        }
         Backups {
             full_every,
             incremental_every,

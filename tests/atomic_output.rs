@@ -1,0 +1,88 @@
+//! Output files are written atomically (`output::write_atomic`): a write
+//! that fails leaves no temporary file behind, and never a truncated file
+//! where a good one was.
+//!
+//! Tests run as root, so permission bits do not make a folder unwritable.
+//! Two failures that root cannot get around stand in: a path whose folder
+//! is a file, and a file-size limit (`ulimit -f`) that makes the write
+//! itself fail part-way, after the temporary file was created.
+
+mod common;
+use common::*;
+use failsim::output::write_atomic;
+use std::path::Path;
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_write_replaces_the_file_whole_and_leaves_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("results.json");
+    std::fs::write(&path, "old").unwrap();
+    write_atomic(&path, b"new results\n").unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), b"new results\n");
+    assert_eq!(entries(dir.path()), ["results.json"]);
+}
+
+#[test]
+fn a_path_under_a_file_fails_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plain");
+    std::fs::write(&file, "good").unwrap();
+    let err = write_atomic(&file.join("out.json"), b"results").unwrap_err();
+    assert!(err.to_string().contains("is not a folder"), "{err}");
+    assert_eq!(entries(dir.path()), ["plain"]);
+    assert_eq!(std::fs::read(&file).unwrap(), b"good");
+}
+
+#[test]
+fn a_write_that_fails_part_way_keeps_the_good_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("results.json");
+    std::fs::write(&out, "previous good results").unwrap();
+    // The results are several kilobytes; the limit is one block. SIGXFSZ
+    // is ignored so that the write fails with EFBIG instead of killing
+    // the process (an ignored signal stays ignored across exec).
+    let bin = assert_cmd::cargo::cargo_bin!("failsim");
+    let r = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"trap "" XFSZ; ulimit -f 1; exec "$0" "$@""#)
+        .arg(bin)
+        .args(["run", "--trials", "10", "--quiet", "--json"])
+        .arg(&out)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot write"), "{stderr}");
+    assert!(stderr.contains("results.json"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "previous good results",
+        "the good file must be left as it was"
+    );
+    assert_eq!(
+        entries(dir.path()),
+        ["results.json"],
+        "no temporary file may be left"
+    );
+
+    // Without the limit the same command replaces it with whole results.
+    failsim()
+        .args(["run", "--trials", "10", "--quiet", "--json"])
+        .arg(&out)
+        .assert()
+        .success();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["trials"], 10);
+    assert_eq!(entries(dir.path()), ["results.json"]);
+}
