@@ -803,8 +803,11 @@ fn cmd_explain(a: crate::cli::ExplainArgs) -> Result<()> {
         sc.seed = s;
     }
     if let Some(t) = a.trials {
-        if t == 0 || t > TRIALS_MAX {
-            return Err(user(format!("--trials must be between 1 and {TRIALS_MAX}")));
+        if t == 0 {
+            return Err(user("--trials must be at least 1"));
+        }
+        if let Err(e) = check_run_size(t, sc.horizon) {
+            return Err(user(format!("--trials: {e}")));
         }
         sc.trials = t;
     }
