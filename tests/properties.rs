@@ -27,9 +27,9 @@
 //! longer by hand: `FAILSIM_PROPTEST_SEED=7 FAILSIM_PROPTEST_CASES=5000
 //! cargo test --release --test properties`.
 //!
-//! The tests marked `#[ignore]` at the end reproduce engine faults these
-//! properties found; the properties steer around them (each place says so)
-//! until they are fixed.
+//! The tests at the end reproduce engine faults these properties found
+//! (all fixed); the generators still steer around those corners, as each
+//! place says, and the reproductions guard them.
 
 use failsim::scenario::{self, Format, Scenario};
 use failsim::sim::{Engine, TrialOutcome};
@@ -994,7 +994,6 @@ partition = { mttf = "5d", duration = "2h" }
 /// Kept (ignored) as the reproduction of that engine fault; it passes once
 /// rows already lost are not counted again.
 #[test]
-#[ignore = "engine: kept logical damage is counted again by later losses"]
 fn kept_damage_is_counted_once() {
     let text = r#"
 name = "twice"
@@ -1045,7 +1044,6 @@ fn trial(text: &str) -> TrialOutcome {
 /// or not a diverged write was drawn (docs/metrics.md: "0 when nothing was
 /// lost").
 #[test]
-#[ignore = "engine: a split brain's RPO is set when no write diverged"]
 fn split_brain_without_diverged_writes_has_no_rpo() {
     let o = trial(
         r#"
@@ -1131,7 +1129,6 @@ target = "primary"
 /// new primary never gets a sync replica and writes stay blocked for the
 /// rest of the horizon (downtime = horizon - 6 h).
 #[test]
-#[ignore = "engine: a disk replaced during a wait plan is dropped; sync + block deadlocks"]
 fn disk_lost_in_a_down_zone_writes_resume() {
     let o = trial(DOWN_ZONE);
     assert_eq!(o.lost_writes, 0);
@@ -1147,7 +1144,6 @@ fn disk_lost_in_a_down_zone_writes_resume() {
 /// primary (inside the zone that is still down), loses the writes since,
 /// and then re-seeds the replica from the restored copy.
 #[test]
-#[ignore = "engine: a backup is restored while a replica that holds everything is down with its zone"]
 fn disk_lost_in_a_down_zone_keeps_the_replicas_copy() {
     let o = trial(&format!("{DOWN_ZONE}\n[backups]\nfull_every = \"1d\"\n"));
     assert_eq!(

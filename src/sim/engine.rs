@@ -443,6 +443,9 @@ struct Sim<'e, 'a> {
     /// When the data set last started from empty (`None`: it holds its
     /// whole history).
     data_origin: Option<Micros>,
+    /// Writes (expected) of the data set already destroyed by damage that
+    /// was kept: later losses must not count them again.
+    kept_gone: f64,
 
     s_workload: ChaCha8Rng,
     s_ops: Stream,
@@ -558,6 +561,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             lost_in_horizon: 0,
             lost_acked_time: 0,
             data_origin: None,
+            kept_gone: 0.0,
             s_workload: ChaCha8Rng::seed_from_u64(mix64(ts ^ fnv1a("workload"))),
             s_ops: Stream::new(ts, fnv1a("operators")),
             s_failover: Stream::new(ts, fnv1a("failover")),
@@ -792,7 +796,10 @@ impl<'e, 'a> Sim<'e, 'a> {
             None => (self.sc.workload.history, 0),
             Some(o) => (0, o),
         };
-        self.sc.workload.writes_per_sec * (history + self.acked_time(origin, t)) as f64 / 1e6
+        let all =
+            self.sc.workload.writes_per_sec * (history + self.acked_time(origin, t)) as f64 / 1e6;
+        // What a kept damage destroyed is no longer there to lose.
+        (all - self.kept_gone).max(0.0)
     }
 
     /// How far back the data set reaches from `t`: the span a permanent
@@ -1327,8 +1334,8 @@ impl<'e, 'a> Sim<'e, 'a> {
                 }
             }
             // A replica that still holds the data but is down for now (a
-            // crash, its zone out) is worth waiting for, if it is back
-            // before a restore would be ready.
+            // crash, its zone out) is waited for: the best surviving copy
+            // becomes authoritative, and a backup is always older.
             let returning = (0..self.nodes.len())
                 .filter(|&m| {
                     m != p
@@ -1339,21 +1346,15 @@ impl<'e, 'a> Sim<'e, 'a> {
                 .filter_map(|m| self.return_time(m).map(|t| (t, m)))
                 .min();
             if let Some((back, m)) = returning {
-                let restore_ready = match &plan {
-                    Some((Plan::Restore(_), ready, ..)) => Some(self.now + ready),
-                    _ => None,
-                };
-                if restore_ready.is_none_or(|r| back < r) {
-                    plan = Some((
-                        Plan::Wait,
-                        back - self.now,
-                        format!(
-                            "wait for replica {}, which still holds the data, to come back",
-                            self.sc.nodes[m].name
-                        ),
-                        None,
-                    ));
-                }
+                plan = Some((
+                    Plan::Wait,
+                    back - self.now,
+                    format!(
+                        "wait for replica {}, which still holds the data, to come back",
+                        self.sc.nodes[m].name
+                    ),
+                    None,
+                ));
             }
         }
         let (plan, ready, how, window) = plan.unwrap_or((
@@ -1902,14 +1903,10 @@ impl<'e, 'a> Sim<'e, 'a> {
             return;
         }
         if is_primary && self.recovery.is_some() {
-            // The restore or failover under way decides what this node holds.
-            if let Some(Recovery {
-                plan: Plan::Failover { .. },
-                ..
-            }) = self.recovery
-            {
-                self.nodes[n].disk_ready = true;
-            }
+            // The recovery under way decides what this node holds: a restore
+            // installs data on it; after a failover (now, or once a replica
+            // being waited for returns) it is re-seeded as a replica.
+            self.nodes[n].disk_ready = true;
             self.schedule_disk_failure(n);
             return;
         }
@@ -1931,13 +1928,15 @@ impl<'e, 'a> Sim<'e, 'a> {
         let mut lost = self.lose_window(origin, failed_at);
         let mut window = failed_at - origin;
         if self.data_origin.is_none() {
-            let before = self
-                .poisson(self.sc.workload.writes_per_sec * self.sc.workload.history as f64 / 1e6);
+            // Rows a kept damage already destroyed are not lost again.
+            let history = self.sc.workload.writes_per_sec * self.sc.workload.history as f64 / 1e6;
+            let before = self.poisson((history - self.kept_gone).max(0.0));
             window += self.sc.workload.history;
             self.charge_loss(before, window);
             lost += before;
         }
         self.data_origin = Some(self.now);
+        self.kept_gone = 0.0;
         (lost, window)
     }
 
@@ -2130,7 +2129,14 @@ impl<'e, 'a> Sim<'e, 'a> {
                 let after = self.acked_time(s.promoted_at, self.now) as f64 * s.old_share;
                 let diverged =
                     self.poisson(self.sc.workload.writes_per_sec * (before + after) / 1e6);
-                self.charge_loss(diverged, self.now - s.position);
+                self.charge_loss(
+                    diverged,
+                    if diverged > 0 {
+                        self.now - s.position
+                    } else {
+                        0
+                    },
+                );
                 self.outcome.diverged_writes += diverged;
                 if let Some(i) = s.incident {
                     self.outcome.incidents[i].diverged_writes += diverged;
@@ -2282,6 +2288,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             }
         }
         let lost = self.poisson(keep_loss);
+        self.kept_gone += keep_loss;
         let window = self.data_age(c);
         self.charge_loss(lost, if lost > 0 { window } else { 0 });
         self.set_recovery_label(incident, "not recovered: the damaged rows are gone");
