@@ -2,7 +2,10 @@
 //!
 //! Files are written to a temporary file beside the target and renamed
 //! into place, so an error or a crash never leaves a truncated file where a
-//! good one was.
+//! good one was. A path that already names something other than a regular
+//! file (`/dev/null`, a named pipe, a terminal) is written in place instead:
+//! renaming over it would replace the device with a plain file. A symbolic
+//! link is followed, so the file it points to is replaced and the link kept.
 
 use crate::results::{RunResults, StrategyResult};
 use crate::stats::Summary;
@@ -38,6 +41,12 @@ pub fn check_writable(path: &Path) -> Result<(), OutputError> {
     if path.as_os_str() == "-" {
         return Ok(());
     }
+    if is_special(path) {
+        // Opening a named pipe to check it would wait for its reader.
+        return Ok(());
+    }
+    let resolved = resolve_link(path);
+    let path = resolved.as_path();
     if path.is_dir() {
         return Err(out_err(path, "is a directory; give a file name"));
     }
@@ -62,6 +71,36 @@ pub fn check_writable(path: &Path) -> Result<(), OutputError> {
         .map_err(|e| out_err(path, format!("cannot write in {}: {e}", parent.display())))
 }
 
+/// True when `path` exists and, links followed, is neither a regular file
+/// nor a folder: a device, a named pipe or a socket, written in place.
+fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// The path a symbolic link finally points to (itself when it is not a
+/// link). A dangling link resolves to its target, which is then created.
+fn resolve_link(path: &Path) -> std::path::PathBuf {
+    let mut current = path.to_path_buf();
+    // A bound instead of loop detection: a cycle ends here and the write
+    // then fails with the operating system's own "too many links" error.
+    for _ in 0..40 {
+        let Ok(meta) = std::fs::symlink_metadata(&current) else {
+            break;
+        };
+        if !meta.file_type().is_symlink() {
+            break;
+        }
+        let Ok(target) = std::fs::read_link(&current) else {
+            break;
+        };
+        current = match current.parent() {
+            Some(dir) if target.is_relative() => dir.join(target),
+            _ => target,
+        };
+    }
+    current
+}
+
 /// Writes `bytes` to `path` atomically, or to standard output for `-`.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     if path.as_os_str() == "-" {
@@ -71,6 +110,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
             .and_then(|_| out.flush())
             .map_err(|e| out_err(path, format!("cannot write to standard output: {e}")));
     }
+    if is_special(path) {
+        // Opened through the path itself: links such as /dev/stdout point
+        // into /proc at names that only the kernel can follow.
+        return std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(bytes).and_then(|_| f.flush()))
+            .map_err(|e| out_err(path, format!("cannot write: {e}")));
+    }
+    let resolved = resolve_link(path);
+    let path = resolved.as_path();
     check_writable(path)?;
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,

@@ -86,3 +86,66 @@ fn a_write_that_fails_part_way_keeps_the_good_file() {
     assert_eq!(v["trials"], 10);
     assert_eq!(entries(dir.path()), ["results.json"]);
 }
+
+/// Writing results to `/dev/null` (or any device) must write to the device,
+/// not rename a temporary file over it: as root that would replace the
+/// system's `/dev/null` with a plain file. A named pipe stands in for the
+/// device, so a regression cannot damage the machine running the tests.
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_is_written_in_place_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("results.pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    write_atomic(&fifo, b"through the pipe\n").unwrap();
+    // Checked before joining: had the pipe been replaced, the reader would
+    // wait for a writer forever.
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "the pipe was replaced by {kind:?}");
+    assert_eq!(reader.join().unwrap(), b"through the pipe\n");
+    assert_eq!(entries(dir.path()), ["results.pipe"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_is_kept_and_its_target_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.json");
+    let link = dir.path().join("latest.json");
+    std::fs::write(&real, "old").unwrap();
+    std::os::unix::fs::symlink("real.json", &link).unwrap();
+    write_atomic(&link, b"new\n").unwrap();
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read(&real).unwrap(), b"new\n");
+    assert_eq!(entries(dir.path()), ["latest.json", "real.json"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn results_can_go_to_dev_stdout() {
+    let out = failsim()
+        .args(["run", "--trials", "20", "--quiet", "--json", "/dev/stdout"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["schema_version"], 1);
+}
