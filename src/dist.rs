@@ -7,9 +7,9 @@
 //! across strategies.
 
 use crate::units::{Micros, YEAR};
-use rand::RngExt;
-use rand_chacha::ChaCha8Rng;
+use rand::{Rng, RngExt};
 use statrs::distribution::{ContinuousCDF, Normal};
+use statrs::function::erf::erfc_inv;
 use statrs::function::gamma::gamma;
 
 /// z such that P(Z < z) = 0.95 for a standard normal.
@@ -34,7 +34,7 @@ pub enum Dist {
 
 impl Dist {
     /// Draws one duration.
-    pub fn sample(&self, rng: &mut ChaCha8Rng) -> Micros {
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> Micros {
         let v = match *self {
             Dist::Fixed(v) => return v,
             Dist::Exponential { mean } => -mean * open_unit(rng).ln(),
@@ -42,8 +42,10 @@ impl Dist {
             Dist::LogNormal { mu, sigma } => (mu + sigma * standard_normal(rng)).exp(),
             Dist::Uniform { min, max } => min + (max - min) * rng.random::<f64>(),
         };
-        // Clamp: a law with a huge tail must not overflow the clock.
-        v.clamp(0.0, crate::units::DURATION_MAX as f64).round() as Micros
+        // Clamp: a law with a huge tail must not overflow the clock. Adding
+        // a half and truncating rounds as `round` does for these
+        // non-negative values, without a libm call on baseline x86-64.
+        (v.clamp(0.0, crate::units::DURATION_MAX as f64) + 0.5) as Micros
     }
 
     /// The mean, in microseconds.
@@ -150,21 +152,24 @@ pub fn time_to_failure(law: FailureLaw, rate: FailureRate) -> Dist {
 }
 
 /// A uniform draw in (0, 1]: never zero, so its logarithm is finite.
-pub fn open_unit(rng: &mut ChaCha8Rng) -> f64 {
+pub fn open_unit<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     1.0 - rng.random::<f64>()
 }
 
 /// A standard normal draw by inversion (one uniform per draw, so streams
 /// stay aligned).
-pub fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
+pub fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     let u = open_unit(rng).min(1.0 - f64::EPSILON);
-    Normal::standard().inverse_cdf(u)
+    // statrs's `Normal::inverse_cdf` for mean 0 and deviation 1, without
+    // building and checking a `Normal` per draw.
+    -(std::f64::consts::SQRT_2 * erfc_inv(2.0 * u))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
 
     fn sample_mean(d: &Dist, n: usize) -> f64 {
         let mut rng = ChaCha8Rng::seed_from_u64(7);

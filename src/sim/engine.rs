@@ -21,16 +21,14 @@
 use super::backup::{BackupWorld, RestorePlan, RestoreSource, plan_pitr, plan_restore};
 use super::outcome::{Happening, Incident, Record, TrialOutcome};
 use super::queue::EventQueue;
-use super::rng::{fnv1a, mix64, trial_seed};
+use super::rng::{StreamRng, fnv1a, mix64, stream_from, trial_seed};
 use crate::dist::Dist;
 use crate::scenario::{
     FailoverMode, FaultKind, MigrationEffect, NodeId, RegionId, ReplicationMode, Role, Scenario,
     SyncDown, Target, ZoneId,
 };
 use crate::units::{DAY, HOUR, Micros, human_duration};
-use rand::SeedableRng;
 use rand::distr::Distribution;
-use rand_chacha::ChaCha8Rng;
 use statrs::distribution::Poisson;
 
 /// Stream labels hashed once per scenario, so a trial only mixes integers.
@@ -165,7 +163,7 @@ impl<'a> Engine<'a> {
 /// A per-component random stream, created on first use.
 struct Stream {
     seed: u64,
-    rng: Option<ChaCha8Rng>,
+    rng: Option<StreamRng>,
 }
 
 impl Stream {
@@ -175,10 +173,9 @@ impl Stream {
             rng: None,
         }
     }
-    fn rng(&mut self) -> &mut ChaCha8Rng {
+    fn rng(&mut self) -> &mut StreamRng {
         let seed = self.seed;
-        self.rng
-            .get_or_insert_with(|| ChaCha8Rng::seed_from_u64(seed))
+        self.rng.get_or_insert_with(|| stream_from(seed))
     }
     fn sample(&mut self, d: &Dist) -> Micros {
         match d {
@@ -447,7 +444,7 @@ struct Sim<'e, 'a> {
     /// was kept: later losses must not count them again.
     kept_gone: f64,
 
-    s_workload: ChaCha8Rng,
+    s_workload: StreamRng,
     s_ops: Stream,
     s_failover: Stream,
     s_delete: Stream,
@@ -562,7 +559,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             lost_acked_time: 0,
             data_origin: None,
             kept_gone: 0.0,
-            s_workload: ChaCha8Rng::seed_from_u64(mix64(ts ^ fnv1a("workload"))),
+            s_workload: stream_from(mix64(ts ^ fnv1a("workload"))),
             s_ops: Stream::new(ts, fnv1a("operators")),
             s_failover: Stream::new(ts, fnv1a("failover")),
             s_delete: Stream::new(ts, fnv1a("delete")),
