@@ -128,7 +128,7 @@ impl StrategyPartial {
                 trial: o.trial,
                 at_us: i.at,
                 cause: i.cause,
-                target: i.target.clone(),
+                target: i.target.to_string(),
                 lost_writes: i.lost_writes,
                 rpo_us: i.rpo,
                 rto_us: i.rto,

@@ -19,7 +19,7 @@
 //! be planned, whether the write path is up.
 
 use super::backup::{BackupWorld, RestorePlan, RestoreSource, plan_pitr, plan_restore};
-use super::outcome::{Happening, Incident, Record, TrialOutcome};
+use super::outcome::{Happening, Incident, Record, SmallStr, TrialOutcome};
 use super::queue::EventQueue;
 use super::rng::{fnv1a, mix64, trial_seed};
 use crate::dist::Dist;
@@ -57,8 +57,10 @@ pub struct Engine<'a> {
     sc: &'a Scenario,
     labels: Labels,
     region_pairs: Vec<(RegionId, RegionId)>,
-    /// `api-0`, `api-1`, ...: formatted once, cloned into incidents.
-    api_names: Vec<String>,
+    /// `api-0`, `api-1`, ...: formatted once, copied into incidents.
+    api_names: Vec<SmallStr>,
+    /// The database nodes' names, ready to copy into incidents.
+    node_names: Vec<SmallStr>,
 }
 
 impl<'a> Engine<'a> {
@@ -106,7 +108,8 @@ impl<'a> Engine<'a> {
             sc,
             labels,
             region_pairs,
-            api_names: api_names().collect(),
+            api_names: api_names().map(SmallStr::from).collect(),
+            node_names: sc.nodes.iter().map(|n| SmallStr::new(&n.name)).collect(),
         }
     }
 
@@ -609,7 +612,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
     }
 
-    fn open_incident(&mut self, cause: FaultKind, target: String, note: Option<String>) -> usize {
+    fn open_incident(&mut self, cause: FaultKind, target: SmallStr, note: Option<String>) -> usize {
         let id = self.outcome.incidents.len();
         self.outcome.incidents.push(Incident {
             cause,
@@ -625,7 +628,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         self.ctx = Some(id);
         self.note_with(|s| Happening::Fault {
             kind: cause,
-            target: s.outcome.incidents[id].target.clone(),
+            target: s.outcome.incidents[id].target.to_string(),
             note,
         });
         id
@@ -633,7 +636,7 @@ impl<'e, 'a> Sim<'e, 'a> {
 
     fn set_recovery_label(&mut self, incident: Option<usize>, how: &str) {
         if let Some(i) = incident {
-            self.outcome.incidents[i].recovery = Some(how.to_string());
+            self.outcome.incidents[i].recovery = Some(SmallStr::new(how));
         }
     }
 
@@ -1408,7 +1411,10 @@ impl<'e, 'a> Sim<'e, 'a> {
                 let from = self.sc.nodes[self.primary].name.clone();
                 self.promote(to);
                 let to_name = self.sc.nodes[to].name.clone();
-                self.set_recovery_label(rec.incident, &format!("failover to {to_name}"));
+                if let Some(i) = rec.incident {
+                    self.outcome.incidents[i].recovery =
+                        Some(SmallStr::format(format_args!("failover to {to_name}")));
+                }
                 self.note(Happening::Promoted {
                     from,
                     to: to_name,
@@ -1643,22 +1649,22 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
     }
 
-    fn target_name(&self, t: Target) -> String {
+    fn target_name(&self, t: Target) -> SmallStr {
         match t {
-            Target::ApiServer(k) => format!("api-{k}"),
+            Target::ApiServer(k) => SmallStr::format(format_args!("api-{k}")),
             Target::Node(_) | Target::Primary | Target::Replica | Target::Absent => {
                 match self.resolve_node(t) {
-                    Some(n) => self.sc.nodes[n].name.clone(),
-                    None => "(no such replica)".into(),
+                    Some(n) => self.e.node_names[n].clone(),
+                    None => SmallStr::new("(no such replica)"),
                 }
             }
-            Target::Zone(z) => self.sc.zones[z].name.clone(),
-            Target::Region(r) => self.sc.regions[r].name.clone(),
-            Target::RegionPair(a, b) => format!(
+            Target::Zone(z) => SmallStr::new(&self.sc.zones[z].name),
+            Target::Region(r) => SmallStr::new(&self.sc.regions[r].name),
+            Target::RegionPair(a, b) => SmallStr::format(format_args!(
                 "{} <-> {}",
                 self.sc.regions[a].name, self.sc.regions[b].name
-            ),
-            Target::System => "data set".into(),
+            )),
+            Target::System => SmallStr::new("data set"),
         }
     }
 
@@ -1682,7 +1688,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                     self.at_new(t, Ev::ApiCrash { server, epoch });
                 }
                 self.note_with(|s| Happening::Up {
-                    component: s.e.api_names[server].clone(),
+                    component: s.e.api_names[server].to_string(),
                 });
             }
             Ev::NodeCrash { node, epoch } => {
@@ -1693,8 +1699,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                     self.schedule_crash(node);
                     return;
                 }
-                let name = sc.nodes[node].name.clone();
-                self.open_incident(FaultKind::DbCrash, name, None);
+                self.open_incident(FaultKind::DbCrash, self.e.node_names[node].clone(), None);
                 self.crash_node(node);
             }
             Ev::NodeRestart { node, epoch } => {
@@ -1714,8 +1719,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 if epoch != self.nodes[node].disk_fail_epoch {
                     return;
                 }
-                let name = sc.nodes[node].name.clone();
-                self.open_incident(FaultKind::DiskLoss, name, None);
+                self.open_incident(FaultKind::DiskLoss, self.e.node_names[node].clone(), None);
                 self.lose_disk(node, 0);
             }
             Ev::DiskReplaced { node, epoch } => {
@@ -1753,7 +1757,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                     .as_ref()
                     .expect("scheduled only when configured");
                 let d = self.s_zone_dur[zone].sample(f.duration.as_ref().expect("validated"));
-                let name = sc.zones[zone].name.clone();
+                let name = SmallStr::new(&sc.zones[zone].name);
                 self.open_incident(FaultKind::ZoneOutage, name, None);
                 self.zone_outage(zone, d, true);
             }
@@ -1781,7 +1785,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 let destroy = f.destroys_data > 0.0
                     && super::rng::hashed_unit(self.trial_seed, "region-destroy", self.now)
                         < f.destroys_data;
-                let name = sc.regions[region].name.clone();
+                let name = SmallStr::new(&sc.regions[region].name);
                 self.open_incident(FaultKind::RegionOutage, name, None);
                 self.region_outage(region, d, destroy, true);
             }
@@ -1821,7 +1825,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                     .expect("scheduled only when configured");
                 let detect = self.s_delete.sample(f.detect.as_ref().expect("validated"));
                 let share = f.share;
-                self.open_incident(FaultKind::AccidentalDelete, "data set".into(), None);
+                self.open_incident(FaultKind::AccidentalDelete, SmallStr::new("data set"), None);
                 self.corrupt(share, detect, "an accidental delete".into());
                 let t = self.s_delete.sample(&f.time_to_failure);
                 self.at_new(t, Ev::Delete);
@@ -1874,7 +1878,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         self.api[k].epoch += 1;
         self.at(restart, Ev::ApiRestart { server: k });
         self.note_with(|s| Happening::Down {
-            component: s.e.api_names[k].clone(),
+            component: s.e.api_names[k].to_string(),
             why: format!("crashed; restarts in {}", human_duration(restart)),
         });
     }
@@ -2423,7 +2427,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         if m.effect != MigrationEffect::Online {
             self.open_incident(
                 FaultKind::Migration,
-                format!("migration V{}", m.version),
+                SmallStr::format(format_args!("migration V{}", m.version)),
                 Some(m.description.clone()),
             );
         }
