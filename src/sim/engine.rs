@@ -32,6 +32,7 @@ use rand::SeedableRng;
 use rand::distr::Distribution;
 use rand_chacha::ChaCha8Rng;
 use statrs::distribution::Poisson;
+use std::cell::RefCell;
 
 /// Stream labels hashed once per scenario, so a trial only mixes integers.
 #[derive(Clone, Debug)]
@@ -132,7 +133,23 @@ impl<'a> Engine<'a> {
         record: bool,
         full_refresh: bool,
     ) -> TrialOutcome {
-        let mut sim = Sim::new(self, trial_seed(seed, trial), record);
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => self.run_trial_in(&mut scratch, seed, trial, record, full_refresh),
+            // Only if a trial ran another on its own thread, which none does.
+            Err(_) => self.run_trial_in(&mut Scratch::default(), seed, trial, record, full_refresh),
+        })
+    }
+
+    /// [`Engine::run_trial_with`] with the buffers of `scratch`.
+    fn run_trial_in(
+        &self,
+        scratch: &mut Scratch,
+        seed: u64,
+        trial: u64,
+        record: bool,
+        full_refresh: bool,
+    ) -> TrialOutcome {
+        let mut sim = Sim::new(self, trial_seed(seed, trial), record, scratch);
         sim.outcome.trial = trial;
         sim.start();
         let horizon = self.sc.horizon;
@@ -161,8 +178,84 @@ impl<'a> Engine<'a> {
                 break;
             }
         }
-        sim.finish()
+        sim.finish(scratch)
     }
+}
+
+/// The buffers a trial needs, kept between the trials of one thread: a
+/// trial takes them (emptied, capacity kept) and gives them back, so that
+/// it does not allocate its own. Contents never carry over: [`Sim::new`]
+/// refills every one.
+#[derive(Default)]
+struct Scratch {
+    api: Vec<ApiState>,
+    nodes: Vec<NodeState>,
+    zone_down: Vec<u32>,
+    zone_until: Vec<Micros>,
+    region_down: Vec<u32>,
+    region_until: Vec<Micros>,
+    destroyed: Vec<Vec<Micros>>,
+    region_is_down: Vec<bool>,
+    partitioned: Vec<u32>,
+    broken_windows: Vec<(Micros, Micros)>,
+    corruptions: Vec<Corruption>,
+    downs: Vec<(Micros, Micros)>,
+    db_downs: Vec<(Micros, Micros)>,
+    lost: Vec<(Micros, Micros)>,
+    s_zone: Vec<Stream>,
+    s_zone_dur: Vec<Stream>,
+    s_region: Vec<Stream>,
+    s_region_dur: Vec<Stream>,
+    s_partition: Vec<Stream>,
+    s_partition_dur: Vec<Stream>,
+    /// Incidents in this thread's last trial: the next outcome's list is
+    /// sized from it rather than grown one reallocation at a time.
+    incidents_hint: usize,
+}
+
+thread_local! {
+    /// Per thread, so the worker threads of a run share nothing mutable.
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+impl Scratch {
+    /// Exchanges the buffers with those of `sim` (both ways: a trial's
+    /// start and its end).
+    fn swap(&mut self, sim: &mut Sim) {
+        use std::mem::swap;
+        swap(&mut self.api, &mut sim.api);
+        swap(&mut self.nodes, &mut sim.nodes);
+        swap(&mut self.zone_down, &mut sim.zone_down);
+        swap(&mut self.zone_until, &mut sim.zone_until);
+        swap(&mut self.region_down, &mut sim.region_down);
+        swap(&mut self.region_until, &mut sim.region_until);
+        swap(&mut self.destroyed, &mut sim.destroyed);
+        swap(&mut self.region_is_down, &mut sim.region_is_down);
+        swap(&mut self.partitioned, &mut sim.partitioned);
+        swap(&mut self.broken_windows, &mut sim.broken_windows);
+        swap(&mut self.corruptions, &mut sim.corruptions);
+        swap(&mut self.downs, &mut sim.downs);
+        swap(&mut self.db_downs, &mut sim.db_downs);
+        swap(&mut self.lost, &mut sim.lost);
+        swap(&mut self.s_zone, &mut sim.s_zone);
+        swap(&mut self.s_zone_dur, &mut sim.s_zone_dur);
+        swap(&mut self.s_region, &mut sim.s_region);
+        swap(&mut self.s_region_dur, &mut sim.s_region_dur);
+        swap(&mut self.s_partition, &mut sim.s_partition);
+        swap(&mut self.s_partition_dur, &mut sim.s_partition_dur);
+    }
+}
+
+/// Empties `v` and fills it with `n` copies of `x`, keeping its capacity.
+fn refill<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
+    v.clear();
+    v.resize(n, x);
+}
+
+/// Empties `v` and fills it with one stream per label.
+fn refill_streams(v: &mut Vec<Stream>, trial_seed: u64, labels: &[u64]) {
+    v.clear();
+    v.extend(labels.iter().map(|&x| Stream::new(trial_seed, x)));
 }
 
 /// A per-component random stream, created on first use.
@@ -463,56 +556,11 @@ struct Sim<'e, 'a> {
 }
 
 impl<'e, 'a> Sim<'e, 'a> {
-    fn new(e: &'e Engine<'a>, ts: u64, record: bool) -> Self {
+    fn new(e: &'e Engine<'a>, ts: u64, record: bool, scratch: &mut Scratch) -> Self {
         let sc = e.sc;
         let l = &e.labels;
-        let streams = |labels: &[u64]| {
-            labels
-                .iter()
-                .map(|&x| Stream::new(ts, x))
-                .collect::<Vec<_>>()
-        };
-        let nodes = sc
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| NodeState {
-                crashed: false,
-                restart_at: 0,
-                disk: Disk::Ok,
-                disk_epoch: 0,
-                crash_epoch: 0,
-                restart_epoch: 0,
-                disk_ready: false,
-                rebuild_waiting: false,
-                rebuild_source: 0,
-                disk_fail_epoch: 0,
-                role: n.role,
-                mode: n.mode,
-                active: n.active,
-                stale: false,
-                connected: n.role == Role::Replica,
-                frozen_received: 0,
-                frozen_applied: 0,
-                data_since: 0,
-                relocated: None,
-                s_crash: Stream::new(ts, l.db_crash[i]),
-                s_restart: Stream::new(ts, l.db_restart[i]),
-                s_disk: Stream::new(ts, l.disk[i]),
-                s_replace: Stream::new(ts, l.disk_replace[i]),
-                s_lag: Stream::new(ts, l.lag[i]),
-            })
-            .collect();
         let api_len = sc.api.as_ref().map_or(0, |a| a.servers.len());
-        let api = (0..api_len)
-            .map(|k| ApiState {
-                crashed: false,
-                epoch: 0,
-                s_crash: Stream::new(ts, l.api_crash[k]),
-                s_restart: Stream::new(ts, l.api_restart[k]),
-            })
-            .collect();
-        Sim {
+        let mut sim = Sim {
             e,
             sc,
             trial_seed: ts,
@@ -522,17 +570,18 @@ impl<'e, 'a> Sim<'e, 'a> {
             record,
             outcome: TrialOutcome {
                 horizon: sc.horizon,
+                incidents: Vec::with_capacity(scratch.incidents_hint),
                 ..Default::default()
             },
-            api,
-            nodes,
-            zone_down: vec![0; sc.zones.len()],
-            zone_until: vec![0; sc.zones.len()],
-            region_down: vec![0; sc.regions.len()],
-            region_until: vec![0; sc.regions.len()],
-            destroyed: vec![Vec::new(); sc.regions.len()],
-            region_is_down: vec![false; sc.regions.len()],
-            partitioned: vec![0; e.region_pairs.len()],
+            api: Vec::new(),
+            nodes: Vec::new(),
+            zone_down: Vec::new(),
+            zone_until: Vec::new(),
+            region_down: Vec::new(),
+            region_until: Vec::new(),
+            destroyed: Vec::new(),
+            region_is_down: Vec::new(),
+            partitioned: Vec::new(),
             broken_windows: Vec::new(),
             primary: sc.initial_primary(),
             recovery: None,
@@ -569,13 +618,71 @@ impl<'e, 'a> Sim<'e, 'a> {
             s_ops: Stream::new(ts, fnv1a("operators")),
             s_failover: Stream::new(ts, fnv1a("failover")),
             s_delete: Stream::new(ts, fnv1a("delete")),
-            s_zone: streams(&l.zone),
-            s_zone_dur: streams(&l.zone_duration),
-            s_region: streams(&l.region),
-            s_region_dur: streams(&l.region_duration),
-            s_partition: streams(&l.partition),
-            s_partition_dur: streams(&l.partition_duration),
-        }
+            s_zone: Vec::new(),
+            s_zone_dur: Vec::new(),
+            s_region: Vec::new(),
+            s_region_dur: Vec::new(),
+            s_partition: Vec::new(),
+            s_partition_dur: Vec::new(),
+        };
+        scratch.swap(&mut sim);
+        sim.nodes.clear();
+        sim.nodes
+            .extend(sc.nodes.iter().enumerate().map(|(i, n)| NodeState {
+                crashed: false,
+                restart_at: 0,
+                disk: Disk::Ok,
+                disk_epoch: 0,
+                crash_epoch: 0,
+                restart_epoch: 0,
+                disk_ready: false,
+                rebuild_waiting: false,
+                rebuild_source: 0,
+                disk_fail_epoch: 0,
+                role: n.role,
+                mode: n.mode,
+                active: n.active,
+                stale: false,
+                connected: n.role == Role::Replica,
+                frozen_received: 0,
+                frozen_applied: 0,
+                data_since: 0,
+                relocated: None,
+                s_crash: Stream::new(ts, l.db_crash[i]),
+                s_restart: Stream::new(ts, l.db_restart[i]),
+                s_disk: Stream::new(ts, l.disk[i]),
+                s_replace: Stream::new(ts, l.disk_replace[i]),
+                s_lag: Stream::new(ts, l.lag[i]),
+            }));
+        sim.api.clear();
+        sim.api.extend((0..api_len).map(|k| ApiState {
+            crashed: false,
+            epoch: 0,
+            s_crash: Stream::new(ts, l.api_crash[k]),
+            s_restart: Stream::new(ts, l.api_restart[k]),
+        }));
+        let (zones, regions) = (sc.zones.len(), sc.regions.len());
+        refill(&mut sim.zone_down, zones, 0);
+        refill(&mut sim.zone_until, zones, 0);
+        refill(&mut sim.region_down, regions, 0);
+        refill(&mut sim.region_until, regions, 0);
+        sim.destroyed.truncate(regions);
+        sim.destroyed.iter_mut().for_each(Vec::clear);
+        sim.destroyed.resize_with(regions, Vec::new);
+        refill(&mut sim.region_is_down, regions, false);
+        refill(&mut sim.partitioned, e.region_pairs.len(), 0);
+        sim.broken_windows.clear();
+        sim.corruptions.clear();
+        sim.downs.clear();
+        sim.db_downs.clear();
+        sim.lost.clear();
+        refill_streams(&mut sim.s_zone, ts, &l.zone);
+        refill_streams(&mut sim.s_zone_dur, ts, &l.zone_duration);
+        refill_streams(&mut sim.s_region, ts, &l.region);
+        refill_streams(&mut sim.s_region_dur, ts, &l.region_duration);
+        refill_streams(&mut sim.s_partition, ts, &l.partition);
+        refill_streams(&mut sim.s_partition_dur, ts, &l.partition_duration);
+        sim
     }
 
     // ----- bookkeeping -------------------------------------------------
@@ -2467,7 +2574,8 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
     }
 
-    fn finish(mut self) -> TrialOutcome {
+    /// Closes the trial's books and returns its buffers to `scratch`.
+    fn finish(mut self, scratch: &mut Scratch) -> TrialOutcome {
         let h = self.sc.horizon;
         self.now = h;
         // Recoveries still under way at the horizon: the writes they will
@@ -2504,6 +2612,9 @@ impl<'e, 'a> Sim<'e, 'a> {
         let kept = up.saturating_sub(self.lost_acked_time);
         let others = self.poisson(self.sc.workload.writes_per_sec * kept as f64 / 1e6);
         self.outcome.writes_acknowledged = self.lost_in_horizon + others;
+        scratch.swap(&mut self);
+        let n = self.outcome.incidents.len();
+        scratch.incidents_hint = n + n / 4;
         self.outcome
     }
 }
