@@ -350,6 +350,16 @@ enum Plan {
     StartEmpty,
 }
 
+/// What [`Sim::plan_primary_recovery`] chose, told in words only when
+/// recording.
+enum PlanStory {
+    Failover { automatic: bool, to: NodeId },
+    Restore(RestorePlan),
+    StartEmpty,
+    WaitReplica(NodeId),
+    WaitPrimary,
+}
+
 struct Recovery {
     epoch: u64,
     incident: Option<usize>,
@@ -1083,12 +1093,12 @@ impl<'e, 'a> Sim<'e, 'a> {
                 SyncDown::Degrade => {
                     if !ok && !self.sync_degraded {
                         self.sync_degraded = true;
-                        self.note(Happening::Degraded {
+                        self.note_with(|_| Happening::Degraded {
                             why: "no synchronous replica is reachable: writes continue unprotected, as async".into(),
                         });
                     } else if ok && self.sync_degraded {
                         self.sync_degraded = false;
-                        self.note(Happening::Protected {
+                        self.note_with(|_| Happening::Protected {
                             why: "a synchronous replica acknowledges writes again".into(),
                         });
                     }
@@ -1115,7 +1125,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 });
             } else if ok && self.semi_fallback {
                 self.semi_fallback = false;
-                self.note(Happening::Protected {
+                self.note_with(|_| Happening::Protected {
                     why: "a semi-sync replica caught up: writes are acknowledged only once a replica has them".into(),
                 });
             }
@@ -1358,7 +1368,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         let data_ok = self.nodes[p].disk == Disk::Ok;
         let back_at = self.return_time(p);
         let fo = &self.sc.failover;
-        let mut plan: Option<(Plan, Micros, String, Option<Micros>)> = None;
+        let mut plan: Option<(Plan, Micros, PlanStory, Option<Micros>)> = None;
 
         // With the primary's data gone, people promote whatever replica has
         // the data, even where nothing is configured to fail over.
@@ -1395,20 +1405,10 @@ impl<'e, 'a> Sim<'e, 'a> {
                     };
                     ready += self.replay_time(position.saturating_sub(applied));
                 }
-                let how = format!(
-                    "{} failover to {}{}",
-                    if automatic { "automatic" } else { "manual" },
-                    self.sc.nodes[c].name,
-                    if automatic {
-                        ""
-                    } else {
-                        " (an operator decides)"
-                    }
-                );
                 plan = Some((
                     Plan::Failover { to: c, position },
                     ready,
-                    how,
+                    PlanStory::Failover { automatic, to: c },
                     Some(failed_at.saturating_sub(position)),
                 ));
             }
@@ -1425,22 +1425,16 @@ impl<'e, 'a> Sim<'e, 'a> {
                             .expect("a restore plan implies backups")
                             .provision,
                     );
-                    let how = restore_label(&r);
                     let window = Some(failed_at.saturating_sub(r.position));
                     plan = Some((
                         Plan::Restore(r.clone()),
                         response + provision + r.duration,
-                        how,
+                        PlanStory::Restore(r),
                         window,
                     ));
                 }
                 None => {
-                    plan = Some((
-                        Plan::StartEmpty,
-                        0,
-                        "no copy survives: start again with an empty database".into(),
-                        None,
-                    ));
+                    plan = Some((Plan::StartEmpty, 0, PlanStory::StartEmpty, None));
                 }
             }
             // A replica that still holds the data but is down for now (a
@@ -1456,21 +1450,13 @@ impl<'e, 'a> Sim<'e, 'a> {
                 .filter_map(|m| self.return_time(m).map(|t| (t, m)))
                 .min();
             if let Some((back, m)) = returning {
-                plan = Some((
-                    Plan::Wait,
-                    back - self.now,
-                    format!(
-                        "wait for replica {}, which still holds the data, to come back",
-                        self.sc.nodes[m].name
-                    ),
-                    None,
-                ));
+                plan = Some((Plan::Wait, back - self.now, PlanStory::WaitReplica(m), None));
             }
         }
-        let (plan, ready, how, window) = plan.unwrap_or((
+        let (plan, ready, story, window) = plan.unwrap_or((
             Plan::Wait,
             back_at.unwrap_or(self.now) - self.now,
-            "wait for the primary to come back".into(),
+            PlanStory::WaitPrimary,
             Some(0),
         ));
         self.epoch += 1;
@@ -1486,11 +1472,34 @@ impl<'e, 'a> Sim<'e, 'a> {
             let epoch = self.epoch;
             self.at(ready, Ev::Recover { epoch });
         }
-        self.note(Happening::RecoveryPlanned {
-            how,
+        self.note_with(|s| Happening::RecoveryPlanned {
+            how: s.tell_plan(story),
             ready_in: ready,
             window,
         });
+    }
+
+    /// A recovery plan in the story's words.
+    fn tell_plan(&self, story: PlanStory) -> String {
+        match story {
+            PlanStory::Failover { automatic, to } => format!(
+                "{} failover to {}{}",
+                if automatic { "automatic" } else { "manual" },
+                self.sc.nodes[to].name,
+                if automatic {
+                    ""
+                } else {
+                    " (an operator decides)"
+                }
+            ),
+            PlanStory::Restore(r) => restore_label(&r),
+            PlanStory::StartEmpty => "no copy survives: start again with an empty database".into(),
+            PlanStory::WaitReplica(m) => format!(
+                "wait for replica {}, which still holds the data, to come back",
+                self.sc.nodes[m].name
+            ),
+            PlanStory::WaitPrimary => "wait for the primary to come back".into(),
+        }
     }
 
     /// Bytes of log the writes of `span` occupy.
@@ -1515,16 +1524,17 @@ impl<'e, 'a> Sim<'e, 'a> {
                     return;
                 }
                 let lost = self.lose_window(position, rec.failed_at);
-                let from = self.sc.nodes[self.primary].name.clone();
+                let from = self.primary;
                 self.promote(to);
-                let to_name = self.sc.nodes[to].name.clone();
                 if let Some(i) = rec.incident {
-                    self.outcome.incidents[i].recovery =
-                        Some(SmallStr::format(format_args!("failover to {to_name}")));
+                    self.outcome.incidents[i].recovery = Some(SmallStr::format(format_args!(
+                        "failover to {}",
+                        self.sc.nodes[to].name
+                    )));
                 }
-                self.note(Happening::Promoted {
-                    from,
-                    to: to_name,
+                self.note_with(|s| Happening::Promoted {
+                    from: s.sc.nodes[from].name.clone(),
+                    to: s.sc.nodes[to].name.clone(),
                     window: rec.failed_at.saturating_sub(position),
                     lost_writes: lost,
                 });
@@ -2005,7 +2015,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             self.ctx = rec.incident;
             let (lost, window) = self.lose_everything(rec.failed_at);
             self.set_recovery_label(rec.incident, "started again empty: all data lost");
-            self.note(Happening::DataLost {
+            self.note_with(|_| Happening::DataLost {
                 lost_writes: lost,
                 window,
                 why: "no replica and no backup held the data".into(),
@@ -2308,10 +2318,9 @@ impl<'e, 'a> Sim<'e, 'a> {
             (k.at, k.share, k.incident)
         };
         self.ctx = incident;
-        let what = self.corruptions[id].what.clone();
-        self.note(Happening::Detected {
-            what: what.clone(),
-            after: self.now - c,
+        self.note_with(|s| Happening::Detected {
+            what: s.corruptions[id].what.clone(),
+            after: s.now - c,
         });
         if self.logical.is_some() {
             // Already restoring to an earlier point: that restore covers it.
@@ -2384,16 +2393,16 @@ impl<'e, 'a> Sim<'e, 'a> {
                     corruption: id,
                     detected_at: self.now,
                     position,
-                    how: how.clone(),
+                    how,
                     promote,
                     corrupt_tried,
                 });
                 let epoch = self.epoch;
                 self.at(duration, Ev::LogicalRestored { epoch });
-                self.note(Happening::RecoveryPlanned {
-                    how,
+                self.note_with(|s| Happening::RecoveryPlanned {
+                    how: s.logical.as_ref().expect("just planned").how.clone(),
                     ready_in: duration,
-                    window: Some(self.now - position),
+                    window: Some(s.now - position),
                 });
                 return;
             }
@@ -2403,17 +2412,22 @@ impl<'e, 'a> Sim<'e, 'a> {
         let window = self.data_age(c);
         self.charge_loss(lost, if lost > 0 { window } else { 0 });
         self.set_recovery_label(incident, "not recovered: the damaged rows are gone");
-        let why = if had_option {
-            format!(
-                "{what} is left in place: rolling back to a clean copy would lose more writes than the damage"
-            )
-        } else {
-            format!("{what} reached every copy: no backup, archive or delayed replica predates it")
-        };
-        self.note(Happening::DataLost {
-            lost_writes: lost,
-            window,
-            why,
+        self.note_with(|s| {
+            let what = &s.corruptions[id].what;
+            let why = if had_option {
+                format!(
+                    "{what} is left in place: rolling back to a clean copy would lose more writes than the damage"
+                )
+            } else {
+                format!(
+                    "{what} reached every copy: no backup, archive or delayed replica predates it"
+                )
+            };
+            Happening::DataLost {
+                lost_writes: lost,
+                window,
+                why,
+            }
         });
     }
 
@@ -2538,7 +2552,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 Some(m.description.clone()),
             );
         }
-        self.note(Happening::Migration {
+        self.note_with(|_| Happening::Migration {
             version: m.version.clone(),
             description: m.description.clone(),
             effect: effect.into(),
