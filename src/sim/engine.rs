@@ -840,43 +840,50 @@ impl<'e, 'a> Sim<'e, 'a> {
         if b <= a {
             return 0;
         }
-        // The parts of [a, b] not already lost.
-        let mut fresh = Vec::new();
+        // The parts of [a, b] not already lost, visited in order: the
+        // write-path up-time in them, and the span of writes this loss
+        // takes, from the first newly lost moment at which writes were
+        // being accepted.
+        let mut acked: Micros = 0;
+        let mut first_fresh = None;
+        let mut fresh = |s: Micros, e: Micros| {
+            let up = self.acked_time(s, e);
+            acked += up;
+            if up > 0 && first_fresh.is_none() {
+                first_fresh = Some(s + self.first_acked_offset(s, e));
+            }
+        };
         let mut cursor = a;
         for &(s, e) in &self.lost {
             if e <= cursor || s >= b {
                 continue;
             }
             if s > cursor {
-                fresh.push((cursor, s));
+                fresh(cursor, s);
             }
             cursor = cursor.max(e);
         }
         if cursor < b {
-            fresh.push((cursor, b));
+            fresh(cursor, b);
         }
-        let acked: Micros = fresh.iter().map(|&(s, e)| self.acked_time(s, e)).sum();
-        // The span of writes this loss takes: from the first newly lost
-        // moment at which writes were being accepted.
-        let first_fresh = fresh
-            .iter()
-            .find(|&&(s, e)| self.acked_time(s, e) > 0)
-            .map(|&(s, e)| s + self.first_acked_offset(s, e))
-            .unwrap_or(b);
+        let first_fresh = first_fresh.unwrap_or(b);
         let lost = self.poisson(self.sc.workload.writes_per_sec * acked as f64 / 1e6);
         self.lost_acked_time += acked;
         self.lost_in_horizon += lost;
-        // Merge [a, b] into the sorted, disjoint set.
+        // Merge [a, b] into the sorted, disjoint set, in place.
         self.lost.push((a, b));
         self.lost.sort_unstable();
-        let mut merged: Vec<(Micros, Micros)> = Vec::with_capacity(self.lost.len());
-        for &(s, e) in &self.lost {
-            match merged.last_mut() {
-                Some(last) if s <= last.1 => last.1 = last.1.max(e),
-                _ => merged.push((s, e)),
+        let mut kept = 0;
+        for i in 0..self.lost.len() {
+            let (s, e) = self.lost[i];
+            if kept > 0 && s <= self.lost[kept - 1].1 {
+                self.lost[kept - 1].1 = self.lost[kept - 1].1.max(e);
+            } else {
+                self.lost[kept] = (s, e);
+                kept += 1;
             }
         }
-        self.lost = merged;
+        self.lost.truncate(kept);
         self.charge_loss(lost, if lost > 0 { b - first_fresh } else { 0 });
         lost
     }
