@@ -1534,10 +1534,8 @@ impl<'e, 'a> Sim<'e, 'a> {
                 let from = self.primary;
                 self.promote(to);
                 if let Some(i) = rec.incident {
-                    self.outcome.incidents[i].recovery = Some(SmallStr::format(format_args!(
-                        "failover to {}",
-                        self.sc.nodes[to].name
-                    )));
+                    self.outcome.incidents[i].recovery =
+                        Some(SmallStr::concat(&["failover to ", &self.sc.nodes[to].name]));
                 }
                 self.note_with(|s| Happening::Promoted {
                     from: s.sc.nodes[from].name.clone(),
@@ -1775,7 +1773,10 @@ impl<'e, 'a> Sim<'e, 'a> {
 
     fn target_name(&self, t: Target) -> SmallStr {
         match t {
-            Target::ApiServer(k) => SmallStr::format(format_args!("api-{k}")),
+            Target::ApiServer(k) => match self.e.api_names.get(k) {
+                Some(name) => name.clone(),
+                None => SmallStr::concat(&["api-", &k.to_string()]),
+            },
             Target::Node(_) | Target::Primary | Target::Replica | Target::Absent => {
                 match self.resolve_node(t) {
                     Some(n) => self.e.node_names[n].clone(),
@@ -1784,10 +1785,9 @@ impl<'e, 'a> Sim<'e, 'a> {
             }
             Target::Zone(z) => SmallStr::new(&self.sc.zones[z].name),
             Target::Region(r) => SmallStr::new(&self.sc.regions[r].name),
-            Target::RegionPair(a, b) => SmallStr::format(format_args!(
-                "{} <-> {}",
-                self.sc.regions[a].name, self.sc.regions[b].name
-            )),
+            Target::RegionPair(a, b) => {
+                SmallStr::concat(&[&self.sc.regions[a].name, " <-> ", &self.sc.regions[b].name])
+            }
             Target::System => SmallStr::new("data set"),
         }
     }
@@ -2555,7 +2555,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         if m.effect != MigrationEffect::Online {
             self.open_incident(
                 FaultKind::Migration,
-                SmallStr::format(format_args!("migration V{}", m.version)),
+                SmallStr::concat(&["migration V", &m.version]),
                 Some(m.description.clone()),
             );
         }

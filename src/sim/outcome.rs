@@ -41,24 +41,23 @@ impl SmallStr {
         }
     }
 
-    /// Formats into a `SmallStr`, allocating only when the text does not fit.
-    pub fn format(args: fmt::Arguments<'_>) -> Self {
-        if let Some(s) = args.as_str() {
-            return SmallStr::new(s);
+    /// The pieces one after the other, allocating only when they do not
+    /// fit (cheaper than `format!` for the engine's labels).
+    pub fn concat(parts: &[&str]) -> Self {
+        let len: usize = parts.iter().map(|p| p.len()).sum();
+        if len > INLINE {
+            return SmallStr(Repr::Heap(parts.concat().into_boxed_str()));
         }
-        let mut w = Writer {
-            len: 0,
-            bytes: [0; INLINE],
-            spill: None,
-        };
-        fmt::write(&mut w, args).expect("formatting into memory cannot fail");
-        match w.spill {
-            Some(s) => SmallStr(Repr::Heap(s.into_boxed_str())),
-            None => SmallStr(Repr::Inline {
-                len: w.len as u8,
-                bytes: w.bytes,
-            }),
+        let mut bytes = [0; INLINE];
+        let mut at = 0;
+        for p in parts {
+            bytes[at..at + p.len()].copy_from_slice(p.as_bytes());
+            at += p.len();
         }
+        SmallStr(Repr::Inline {
+            len: len as u8,
+            bytes,
+        })
     }
 
     pub fn as_str(&self) -> &str {
@@ -68,31 +67,6 @@ impl SmallStr {
             }
             Repr::Heap(s) => s,
         }
-    }
-}
-
-/// Fills the inline buffer, then moves to a `String` once it overflows.
-struct Writer {
-    len: usize,
-    bytes: [u8; INLINE],
-    spill: Option<String>,
-}
-
-impl fmt::Write for Writer {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        if let Some(spill) = &mut self.spill {
-            spill.push_str(s);
-        } else if self.len + s.len() <= INLINE {
-            self.bytes[self.len..self.len + s.len()].copy_from_slice(s.as_bytes());
-            self.len += s.len();
-        } else {
-            let head = std::str::from_utf8(&self.bytes[..self.len]).expect("whole strs written");
-            let mut spill = String::with_capacity(self.len + s.len());
-            spill.push_str(head);
-            spill.push_str(s);
-            self.spill = Some(spill);
-        }
-        Ok(())
     }
 }
 
@@ -352,12 +326,12 @@ mod tests {
     }
 
     #[test]
-    fn small_str_formats_in_place_and_spills_when_long() {
-        for n in [0, 7, 12, 13, 14, 40] {
+    fn small_str_concatenates_in_place_and_spills_when_long() {
+        for n in [0, 7, 10, 11, 12, 40] {
             let name = "n".repeat(n);
-            let a = SmallStr::format(format_args!("failover to {name}"));
+            let a = SmallStr::concat(&["failover to ", &name]);
             assert_eq!(a, format!("failover to {name}"));
         }
-        assert_eq!(SmallStr::format(format_args!("plain")), "plain");
+        assert_eq!(SmallStr::concat(&[]), "");
     }
 }
