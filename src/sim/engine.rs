@@ -1186,8 +1186,8 @@ impl<'e, 'a> Sim<'e, 'a> {
     }
 
     fn refresh_write_path(&mut self) {
-        let serving = self.primary_serving() || self.split.is_some();
         let db_up = self.primary_serving();
+        let serving = db_up || self.split.is_some();
         if db_up != self.db_up {
             self.db_up = db_up;
             if db_up {
