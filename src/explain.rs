@@ -1384,7 +1384,7 @@ impl<'a> Narrator<'a> {
                 .entry(inc.cause)
                 .or_insert((0, BTreeMap::new(), Micros::MAX, 0));
             e.0 += 1;
-            *e.1.entry(inc.target.clone()).or_default() += 1;
+            *e.1.entry(inc.target.to_string()).or_default() += 1;
             if let Some(d) = span {
                 e.2 = e.2.min(d);
                 e.3 = e.3.max(d);
@@ -1870,7 +1870,7 @@ impl<'a> Narrator<'a> {
             {
                 total += l.downtime;
                 kinds.insert(inc.cause);
-                *targets.entry(inc.target.clone()).or_default() += 1;
+                *targets.entry(inc.target.to_string()).or_default() += 1;
             }
         }
         if total == 0 || total * 2 < self.o.downtime {

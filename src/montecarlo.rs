@@ -128,7 +128,7 @@ impl StrategyPartial {
                 trial: o.trial,
                 at_us: i.at,
                 cause: i.cause,
-                target: i.target.clone(),
+                target: i.target.as_str().to_owned(),
                 lost_writes: i.lost_writes,
                 rpo_us: i.rpo,
                 rto_us: i.rto,

@@ -8,4 +8,4 @@ pub mod queue;
 pub mod rng;
 
 pub use engine::Engine;
-pub use outcome::{Happening, Incident, Record, TrialOutcome};
+pub use outcome::{Happening, Incident, Record, SmallStr, TrialOutcome};

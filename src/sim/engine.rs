@@ -19,7 +19,7 @@
 //! be planned, whether the write path is up.
 
 use super::backup::{BackupWorld, RestorePlan, RestoreSource, plan_pitr, plan_restore};
-use super::outcome::{Happening, Incident, Record, TrialOutcome};
+use super::outcome::{Happening, Incident, Record, SmallStr, TrialOutcome};
 use super::queue::EventQueue;
 use super::rng::{StreamRng, fnv1a, mix64, stream_from, trial_seed};
 use crate::dist::Dist;
@@ -30,6 +30,7 @@ use crate::scenario::{
 use crate::units::{DAY, HOUR, Micros, human_duration};
 use rand::distr::Distribution;
 use statrs::distribution::Poisson;
+use std::cell::RefCell;
 
 /// Stream labels hashed once per scenario, so a trial only mixes integers.
 #[derive(Clone, Debug)]
@@ -55,8 +56,10 @@ pub struct Engine<'a> {
     sc: &'a Scenario,
     labels: Labels,
     region_pairs: Vec<(RegionId, RegionId)>,
-    /// `api-0`, `api-1`, ...: formatted once, cloned into incidents.
-    api_names: Vec<String>,
+    /// `api-0`, `api-1`, ...: formatted once, copied into incidents.
+    api_names: Vec<SmallStr>,
+    /// The database nodes' names, ready to copy into incidents.
+    node_names: Vec<SmallStr>,
 }
 
 impl<'a> Engine<'a> {
@@ -104,7 +107,8 @@ impl<'a> Engine<'a> {
             sc,
             labels,
             region_pairs,
-            api_names: api_names().collect(),
+            api_names: api_names().map(SmallStr::from).collect(),
+            node_names: sc.nodes.iter().map(|n| SmallStr::new(&n.name)).collect(),
         }
     }
 
@@ -127,7 +131,23 @@ impl<'a> Engine<'a> {
         record: bool,
         full_refresh: bool,
     ) -> TrialOutcome {
-        let mut sim = Sim::new(self, trial_seed(seed, trial), record);
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => self.run_trial_in(&mut scratch, seed, trial, record, full_refresh),
+            // Only if a trial ran another on its own thread, which none does.
+            Err(_) => self.run_trial_in(&mut Scratch::default(), seed, trial, record, full_refresh),
+        })
+    }
+
+    /// [`Engine::run_trial_with`] with the buffers of `scratch`.
+    fn run_trial_in(
+        &self,
+        scratch: &mut Scratch,
+        seed: u64,
+        trial: u64,
+        record: bool,
+        full_refresh: bool,
+    ) -> TrialOutcome {
+        let mut sim = Sim::new(self, trial_seed(seed, trial), record, scratch);
         sim.outcome.trial = trial;
         sim.start();
         let horizon = self.sc.horizon;
@@ -156,8 +176,84 @@ impl<'a> Engine<'a> {
                 break;
             }
         }
-        sim.finish()
+        sim.finish(scratch)
     }
+}
+
+/// The buffers a trial needs, kept between the trials of one thread: a
+/// trial takes them (emptied, capacity kept) and gives them back, so that
+/// it does not allocate its own. Contents never carry over: [`Sim::new`]
+/// refills every one.
+#[derive(Default)]
+struct Scratch {
+    api: Vec<ApiState>,
+    nodes: Vec<NodeState>,
+    zone_down: Vec<u32>,
+    zone_until: Vec<Micros>,
+    region_down: Vec<u32>,
+    region_until: Vec<Micros>,
+    destroyed: Vec<Vec<Micros>>,
+    region_is_down: Vec<bool>,
+    partitioned: Vec<u32>,
+    broken_windows: Vec<(Micros, Micros)>,
+    corruptions: Vec<Corruption>,
+    downs: Vec<(Micros, Micros)>,
+    db_downs: Vec<(Micros, Micros)>,
+    lost: Vec<(Micros, Micros)>,
+    s_zone: Vec<Stream>,
+    s_zone_dur: Vec<Stream>,
+    s_region: Vec<Stream>,
+    s_region_dur: Vec<Stream>,
+    s_partition: Vec<Stream>,
+    s_partition_dur: Vec<Stream>,
+    /// Incidents in this thread's last trial: the next outcome's list is
+    /// sized from it rather than grown one reallocation at a time.
+    incidents_hint: usize,
+}
+
+thread_local! {
+    /// Per thread, so the worker threads of a run share nothing mutable.
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+impl Scratch {
+    /// Exchanges the buffers with those of `sim` (both ways: a trial's
+    /// start and its end).
+    fn swap(&mut self, sim: &mut Sim) {
+        use std::mem::swap;
+        swap(&mut self.api, &mut sim.api);
+        swap(&mut self.nodes, &mut sim.nodes);
+        swap(&mut self.zone_down, &mut sim.zone_down);
+        swap(&mut self.zone_until, &mut sim.zone_until);
+        swap(&mut self.region_down, &mut sim.region_down);
+        swap(&mut self.region_until, &mut sim.region_until);
+        swap(&mut self.destroyed, &mut sim.destroyed);
+        swap(&mut self.region_is_down, &mut sim.region_is_down);
+        swap(&mut self.partitioned, &mut sim.partitioned);
+        swap(&mut self.broken_windows, &mut sim.broken_windows);
+        swap(&mut self.corruptions, &mut sim.corruptions);
+        swap(&mut self.downs, &mut sim.downs);
+        swap(&mut self.db_downs, &mut sim.db_downs);
+        swap(&mut self.lost, &mut sim.lost);
+        swap(&mut self.s_zone, &mut sim.s_zone);
+        swap(&mut self.s_zone_dur, &mut sim.s_zone_dur);
+        swap(&mut self.s_region, &mut sim.s_region);
+        swap(&mut self.s_region_dur, &mut sim.s_region_dur);
+        swap(&mut self.s_partition, &mut sim.s_partition);
+        swap(&mut self.s_partition_dur, &mut sim.s_partition_dur);
+    }
+}
+
+/// Empties `v` and fills it with `n` copies of `x`, keeping its capacity.
+fn refill<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
+    v.clear();
+    v.resize(n, x);
+}
+
+/// Empties `v` and fills it with one stream per label.
+fn refill_streams(v: &mut Vec<Stream>, trial_seed: u64, labels: &[u64]) {
+    v.clear();
+    v.extend(labels.iter().map(|&x| Stream::new(trial_seed, x)));
 }
 
 /// A per-component random stream, created on first use.
@@ -249,6 +345,16 @@ enum Plan {
     Restore(RestorePlan),
     /// No copy survives: start over with an empty database on a new disk.
     StartEmpty,
+}
+
+/// What [`Sim::plan_primary_recovery`] chose, told in words only when
+/// recording.
+enum PlanStory {
+    Failover { automatic: bool, to: NodeId },
+    Restore(RestorePlan),
+    StartEmpty,
+    WaitReplica(NodeId),
+    WaitPrimary,
 }
 
 struct Recovery {
@@ -457,56 +563,11 @@ struct Sim<'e, 'a> {
 }
 
 impl<'e, 'a> Sim<'e, 'a> {
-    fn new(e: &'e Engine<'a>, ts: u64, record: bool) -> Self {
+    fn new(e: &'e Engine<'a>, ts: u64, record: bool, scratch: &mut Scratch) -> Self {
         let sc = e.sc;
         let l = &e.labels;
-        let streams = |labels: &[u64]| {
-            labels
-                .iter()
-                .map(|&x| Stream::new(ts, x))
-                .collect::<Vec<_>>()
-        };
-        let nodes = sc
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| NodeState {
-                crashed: false,
-                restart_at: 0,
-                disk: Disk::Ok,
-                disk_epoch: 0,
-                crash_epoch: 0,
-                restart_epoch: 0,
-                disk_ready: false,
-                rebuild_waiting: false,
-                rebuild_source: 0,
-                disk_fail_epoch: 0,
-                role: n.role,
-                mode: n.mode,
-                active: n.active,
-                stale: false,
-                connected: n.role == Role::Replica,
-                frozen_received: 0,
-                frozen_applied: 0,
-                data_since: 0,
-                relocated: None,
-                s_crash: Stream::new(ts, l.db_crash[i]),
-                s_restart: Stream::new(ts, l.db_restart[i]),
-                s_disk: Stream::new(ts, l.disk[i]),
-                s_replace: Stream::new(ts, l.disk_replace[i]),
-                s_lag: Stream::new(ts, l.lag[i]),
-            })
-            .collect();
         let api_len = sc.api.as_ref().map_or(0, |a| a.servers.len());
-        let api = (0..api_len)
-            .map(|k| ApiState {
-                crashed: false,
-                epoch: 0,
-                s_crash: Stream::new(ts, l.api_crash[k]),
-                s_restart: Stream::new(ts, l.api_restart[k]),
-            })
-            .collect();
-        Sim {
+        let mut sim = Sim {
             e,
             sc,
             trial_seed: ts,
@@ -516,17 +577,18 @@ impl<'e, 'a> Sim<'e, 'a> {
             record,
             outcome: TrialOutcome {
                 horizon: sc.horizon,
+                incidents: Vec::with_capacity(scratch.incidents_hint),
                 ..Default::default()
             },
-            api,
-            nodes,
-            zone_down: vec![0; sc.zones.len()],
-            zone_until: vec![0; sc.zones.len()],
-            region_down: vec![0; sc.regions.len()],
-            region_until: vec![0; sc.regions.len()],
-            destroyed: vec![Vec::new(); sc.regions.len()],
-            region_is_down: vec![false; sc.regions.len()],
-            partitioned: vec![0; e.region_pairs.len()],
+            api: Vec::new(),
+            nodes: Vec::new(),
+            zone_down: Vec::new(),
+            zone_until: Vec::new(),
+            region_down: Vec::new(),
+            region_until: Vec::new(),
+            destroyed: Vec::new(),
+            region_is_down: Vec::new(),
+            partitioned: Vec::new(),
             broken_windows: Vec::new(),
             primary: sc.initial_primary(),
             recovery: None,
@@ -563,13 +625,71 @@ impl<'e, 'a> Sim<'e, 'a> {
             s_ops: Stream::new(ts, fnv1a("operators")),
             s_failover: Stream::new(ts, fnv1a("failover")),
             s_delete: Stream::new(ts, fnv1a("delete")),
-            s_zone: streams(&l.zone),
-            s_zone_dur: streams(&l.zone_duration),
-            s_region: streams(&l.region),
-            s_region_dur: streams(&l.region_duration),
-            s_partition: streams(&l.partition),
-            s_partition_dur: streams(&l.partition_duration),
-        }
+            s_zone: Vec::new(),
+            s_zone_dur: Vec::new(),
+            s_region: Vec::new(),
+            s_region_dur: Vec::new(),
+            s_partition: Vec::new(),
+            s_partition_dur: Vec::new(),
+        };
+        scratch.swap(&mut sim);
+        sim.nodes.clear();
+        sim.nodes
+            .extend(sc.nodes.iter().enumerate().map(|(i, n)| NodeState {
+                crashed: false,
+                restart_at: 0,
+                disk: Disk::Ok,
+                disk_epoch: 0,
+                crash_epoch: 0,
+                restart_epoch: 0,
+                disk_ready: false,
+                rebuild_waiting: false,
+                rebuild_source: 0,
+                disk_fail_epoch: 0,
+                role: n.role,
+                mode: n.mode,
+                active: n.active,
+                stale: false,
+                connected: n.role == Role::Replica,
+                frozen_received: 0,
+                frozen_applied: 0,
+                data_since: 0,
+                relocated: None,
+                s_crash: Stream::new(ts, l.db_crash[i]),
+                s_restart: Stream::new(ts, l.db_restart[i]),
+                s_disk: Stream::new(ts, l.disk[i]),
+                s_replace: Stream::new(ts, l.disk_replace[i]),
+                s_lag: Stream::new(ts, l.lag[i]),
+            }));
+        sim.api.clear();
+        sim.api.extend((0..api_len).map(|k| ApiState {
+            crashed: false,
+            epoch: 0,
+            s_crash: Stream::new(ts, l.api_crash[k]),
+            s_restart: Stream::new(ts, l.api_restart[k]),
+        }));
+        let (zones, regions) = (sc.zones.len(), sc.regions.len());
+        refill(&mut sim.zone_down, zones, 0);
+        refill(&mut sim.zone_until, zones, 0);
+        refill(&mut sim.region_down, regions, 0);
+        refill(&mut sim.region_until, regions, 0);
+        sim.destroyed.truncate(regions);
+        sim.destroyed.iter_mut().for_each(Vec::clear);
+        sim.destroyed.resize_with(regions, Vec::new);
+        refill(&mut sim.region_is_down, regions, false);
+        refill(&mut sim.partitioned, e.region_pairs.len(), 0);
+        sim.broken_windows.clear();
+        sim.corruptions.clear();
+        sim.downs.clear();
+        sim.db_downs.clear();
+        sim.lost.clear();
+        refill_streams(&mut sim.s_zone, ts, &l.zone);
+        refill_streams(&mut sim.s_zone_dur, ts, &l.zone_duration);
+        refill_streams(&mut sim.s_region, ts, &l.region);
+        refill_streams(&mut sim.s_region_dur, ts, &l.region_duration);
+        refill_streams(&mut sim.s_partition, ts, &l.partition);
+        refill_streams(&mut sim.s_partition_dur, ts, &l.partition_duration);
+        sim
     }
 
     // ----- bookkeeping -------------------------------------------------
@@ -606,7 +726,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
     }
 
-    fn open_incident(&mut self, cause: FaultKind, target: String, note: Option<String>) -> usize {
+    fn open_incident(&mut self, cause: FaultKind, target: SmallStr, note: Option<String>) -> usize {
         let id = self.outcome.incidents.len();
         self.outcome.incidents.push(Incident {
             cause,
@@ -622,7 +742,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         self.ctx = Some(id);
         self.note_with(|s| Happening::Fault {
             kind: cause,
-            target: s.outcome.incidents[id].target.clone(),
+            target: s.outcome.incidents[id].target.to_string(),
             note,
         });
         id
@@ -630,7 +750,7 @@ impl<'e, 'a> Sim<'e, 'a> {
 
     fn set_recovery_label(&mut self, incident: Option<usize>, how: &str) {
         if let Some(i) = incident {
-            self.outcome.incidents[i].recovery = Some(how.to_string());
+            self.outcome.incidents[i].recovery = Some(SmallStr::new(how));
         }
     }
 
@@ -717,43 +837,50 @@ impl<'e, 'a> Sim<'e, 'a> {
         if b <= a {
             return 0;
         }
-        // The parts of [a, b] not already lost.
-        let mut fresh = Vec::new();
+        // The parts of [a, b] not already lost, visited in order: the
+        // write-path up-time in them, and the span of writes this loss
+        // takes, from the first newly lost moment at which writes were
+        // being accepted.
+        let mut acked: Micros = 0;
+        let mut first_fresh = None;
+        let mut fresh = |s: Micros, e: Micros| {
+            let up = self.acked_time(s, e);
+            acked += up;
+            if up > 0 && first_fresh.is_none() {
+                first_fresh = Some(s + self.first_acked_offset(s, e));
+            }
+        };
         let mut cursor = a;
         for &(s, e) in &self.lost {
             if e <= cursor || s >= b {
                 continue;
             }
             if s > cursor {
-                fresh.push((cursor, s));
+                fresh(cursor, s);
             }
             cursor = cursor.max(e);
         }
         if cursor < b {
-            fresh.push((cursor, b));
+            fresh(cursor, b);
         }
-        let acked: Micros = fresh.iter().map(|&(s, e)| self.acked_time(s, e)).sum();
-        // The span of writes this loss takes: from the first newly lost
-        // moment at which writes were being accepted.
-        let first_fresh = fresh
-            .iter()
-            .find(|&&(s, e)| self.acked_time(s, e) > 0)
-            .map(|&(s, e)| s + self.first_acked_offset(s, e))
-            .unwrap_or(b);
+        let first_fresh = first_fresh.unwrap_or(b);
         let lost = self.poisson(self.sc.workload.writes_per_sec * acked as f64 / 1e6);
         self.lost_acked_time += acked;
         self.lost_in_horizon += lost;
-        // Merge [a, b] into the sorted, disjoint set.
+        // Merge [a, b] into the sorted, disjoint set, in place.
         self.lost.push((a, b));
         self.lost.sort_unstable();
-        let mut merged: Vec<(Micros, Micros)> = Vec::with_capacity(self.lost.len());
-        for &(s, e) in &self.lost {
-            match merged.last_mut() {
-                Some(last) if s <= last.1 => last.1 = last.1.max(e),
-                _ => merged.push((s, e)),
+        let mut kept = 0;
+        for i in 0..self.lost.len() {
+            let (s, e) = self.lost[i];
+            if kept > 0 && s <= self.lost[kept - 1].1 {
+                self.lost[kept - 1].1 = self.lost[kept - 1].1.max(e);
+            } else {
+                self.lost[kept] = (s, e);
+                kept += 1;
             }
         }
-        self.lost = merged;
+        self.lost.truncate(kept);
         self.charge_loss(lost, if lost > 0 { b - first_fresh } else { 0 });
         lost
     }
@@ -970,12 +1097,12 @@ impl<'e, 'a> Sim<'e, 'a> {
                 SyncDown::Degrade => {
                     if !ok && !self.sync_degraded {
                         self.sync_degraded = true;
-                        self.note(Happening::Degraded {
+                        self.note_with(|_| Happening::Degraded {
                             why: "no synchronous replica is reachable: writes continue unprotected, as async".into(),
                         });
                     } else if ok && self.sync_degraded {
                         self.sync_degraded = false;
-                        self.note(Happening::Protected {
+                        self.note_with(|_| Happening::Protected {
                             why: "a synchronous replica acknowledges writes again".into(),
                         });
                     }
@@ -1002,7 +1129,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 });
             } else if ok && self.semi_fallback {
                 self.semi_fallback = false;
-                self.note(Happening::Protected {
+                self.note_with(|_| Happening::Protected {
                     why: "a semi-sync replica caught up: writes are acknowledged only once a replica has them".into(),
                 });
             }
@@ -1056,8 +1183,8 @@ impl<'e, 'a> Sim<'e, 'a> {
     }
 
     fn refresh_write_path(&mut self) {
-        let serving = self.primary_serving() || self.split.is_some();
         let db_up = self.primary_serving();
+        let serving = db_up || self.split.is_some();
         if db_up != self.db_up {
             self.db_up = db_up;
             if db_up {
@@ -1245,7 +1372,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         let data_ok = self.nodes[p].disk == Disk::Ok;
         let back_at = self.return_time(p);
         let fo = &self.sc.failover;
-        let mut plan: Option<(Plan, Micros, String, Option<Micros>)> = None;
+        let mut plan: Option<(Plan, Micros, PlanStory, Option<Micros>)> = None;
 
         // With the primary's data gone, people promote whatever replica has
         // the data, even where nothing is configured to fail over.
@@ -1282,20 +1409,10 @@ impl<'e, 'a> Sim<'e, 'a> {
                     };
                     ready += self.replay_time(position.saturating_sub(applied));
                 }
-                let how = format!(
-                    "{} failover to {}{}",
-                    if automatic { "automatic" } else { "manual" },
-                    self.sc.nodes[c].name,
-                    if automatic {
-                        ""
-                    } else {
-                        " (an operator decides)"
-                    }
-                );
                 plan = Some((
                     Plan::Failover { to: c, position },
                     ready,
-                    how,
+                    PlanStory::Failover { automatic, to: c },
                     Some(failed_at.saturating_sub(position)),
                 ));
             }
@@ -1312,22 +1429,16 @@ impl<'e, 'a> Sim<'e, 'a> {
                             .expect("a restore plan implies backups")
                             .provision,
                     );
-                    let how = restore_label(&r);
                     let window = Some(failed_at.saturating_sub(r.position));
                     plan = Some((
                         Plan::Restore(r.clone()),
                         response + provision + r.duration,
-                        how,
+                        PlanStory::Restore(r),
                         window,
                     ));
                 }
                 None => {
-                    plan = Some((
-                        Plan::StartEmpty,
-                        0,
-                        "no copy survives: start again with an empty database".into(),
-                        None,
-                    ));
+                    plan = Some((Plan::StartEmpty, 0, PlanStory::StartEmpty, None));
                 }
             }
             // A replica that still holds the data but is down for now (a
@@ -1343,21 +1454,13 @@ impl<'e, 'a> Sim<'e, 'a> {
                 .filter_map(|m| self.return_time(m).map(|t| (t, m)))
                 .min();
             if let Some((back, m)) = returning {
-                plan = Some((
-                    Plan::Wait,
-                    back - self.now,
-                    format!(
-                        "wait for replica {}, which still holds the data, to come back",
-                        self.sc.nodes[m].name
-                    ),
-                    None,
-                ));
+                plan = Some((Plan::Wait, back - self.now, PlanStory::WaitReplica(m), None));
             }
         }
-        let (plan, ready, how, window) = plan.unwrap_or((
+        let (plan, ready, story, window) = plan.unwrap_or((
             Plan::Wait,
             back_at.unwrap_or(self.now) - self.now,
-            "wait for the primary to come back".into(),
+            PlanStory::WaitPrimary,
             Some(0),
         ));
         self.epoch += 1;
@@ -1373,11 +1476,34 @@ impl<'e, 'a> Sim<'e, 'a> {
             let epoch = self.epoch;
             self.at(ready, Ev::Recover { epoch });
         }
-        self.note(Happening::RecoveryPlanned {
-            how,
+        self.note_with(|s| Happening::RecoveryPlanned {
+            how: s.tell_plan(story),
             ready_in: ready,
             window,
         });
+    }
+
+    /// A recovery plan in the story's words.
+    fn tell_plan(&self, story: PlanStory) -> String {
+        match story {
+            PlanStory::Failover { automatic, to } => format!(
+                "{} failover to {}{}",
+                if automatic { "automatic" } else { "manual" },
+                self.sc.nodes[to].name,
+                if automatic {
+                    ""
+                } else {
+                    " (an operator decides)"
+                }
+            ),
+            PlanStory::Restore(r) => restore_label(&r),
+            PlanStory::StartEmpty => "no copy survives: start again with an empty database".into(),
+            PlanStory::WaitReplica(m) => format!(
+                "wait for replica {}, which still holds the data, to come back",
+                self.sc.nodes[m].name
+            ),
+            PlanStory::WaitPrimary => "wait for the primary to come back".into(),
+        }
     }
 
     /// Bytes of log the writes of `span` occupy.
@@ -1402,13 +1528,15 @@ impl<'e, 'a> Sim<'e, 'a> {
                     return;
                 }
                 let lost = self.lose_window(position, rec.failed_at);
-                let from = self.sc.nodes[self.primary].name.clone();
+                let from = self.primary;
                 self.promote(to);
-                let to_name = self.sc.nodes[to].name.clone();
-                self.set_recovery_label(rec.incident, &format!("failover to {to_name}"));
-                self.note(Happening::Promoted {
-                    from,
-                    to: to_name,
+                if let Some(i) = rec.incident {
+                    self.outcome.incidents[i].recovery =
+                        Some(SmallStr::concat(&["failover to ", &self.sc.nodes[to].name]));
+                }
+                self.note_with(|s| Happening::Promoted {
+                    from: s.sc.nodes[from].name.clone(),
+                    to: s.sc.nodes[to].name.clone(),
                     window: rec.failed_at.saturating_sub(position),
                     lost_writes: lost,
                 });
@@ -1640,22 +1768,24 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
     }
 
-    fn target_name(&self, t: Target) -> String {
+    fn target_name(&self, t: Target) -> SmallStr {
         match t {
-            Target::ApiServer(k) => format!("api-{k}"),
+            Target::ApiServer(k) => match self.e.api_names.get(k) {
+                Some(name) => name.clone(),
+                None => SmallStr::concat(&["api-", &k.to_string()]),
+            },
             Target::Node(_) | Target::Primary | Target::Replica | Target::Absent => {
                 match self.resolve_node(t) {
-                    Some(n) => self.sc.nodes[n].name.clone(),
-                    None => "(no such replica)".into(),
+                    Some(n) => self.e.node_names[n].clone(),
+                    None => SmallStr::new("(no such replica)"),
                 }
             }
-            Target::Zone(z) => self.sc.zones[z].name.clone(),
-            Target::Region(r) => self.sc.regions[r].name.clone(),
-            Target::RegionPair(a, b) => format!(
-                "{} <-> {}",
-                self.sc.regions[a].name, self.sc.regions[b].name
-            ),
-            Target::System => "data set".into(),
+            Target::Zone(z) => SmallStr::new(&self.sc.zones[z].name),
+            Target::Region(r) => SmallStr::new(&self.sc.regions[r].name),
+            Target::RegionPair(a, b) => {
+                SmallStr::concat(&[&self.sc.regions[a].name, " <-> ", &self.sc.regions[b].name])
+            }
+            Target::System => SmallStr::new("data set"),
         }
     }
 
@@ -1679,7 +1809,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                     self.at_new(t, Ev::ApiCrash { server, epoch });
                 }
                 self.note_with(|s| Happening::Up {
-                    component: s.e.api_names[server].clone(),
+                    component: s.e.api_names[server].to_string(),
                 });
             }
             Ev::NodeCrash { node, epoch } => {
@@ -1690,8 +1820,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                     self.schedule_crash(node);
                     return;
                 }
-                let name = sc.nodes[node].name.clone();
-                self.open_incident(FaultKind::DbCrash, name, None);
+                self.open_incident(FaultKind::DbCrash, self.e.node_names[node].clone(), None);
                 self.crash_node(node);
             }
             Ev::NodeRestart { node, epoch } => {
@@ -1711,8 +1840,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 if epoch != self.nodes[node].disk_fail_epoch {
                     return;
                 }
-                let name = sc.nodes[node].name.clone();
-                self.open_incident(FaultKind::DiskLoss, name, None);
+                self.open_incident(FaultKind::DiskLoss, self.e.node_names[node].clone(), None);
                 self.lose_disk(node, 0);
             }
             Ev::DiskReplaced { node, epoch } => {
@@ -1750,7 +1878,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                     .as_ref()
                     .expect("scheduled only when configured");
                 let d = self.s_zone_dur[zone].sample(f.duration.as_ref().expect("validated"));
-                let name = sc.zones[zone].name.clone();
+                let name = SmallStr::new(&sc.zones[zone].name);
                 self.open_incident(FaultKind::ZoneOutage, name, None);
                 self.zone_outage(zone, d, true);
             }
@@ -1778,7 +1906,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 let destroy = f.destroys_data > 0.0
                     && super::rng::hashed_unit(self.trial_seed, "region-destroy", self.now)
                         < f.destroys_data;
-                let name = sc.regions[region].name.clone();
+                let name = SmallStr::new(&sc.regions[region].name);
                 self.open_incident(FaultKind::RegionOutage, name, None);
                 self.region_outage(region, d, destroy, true);
             }
@@ -1818,7 +1946,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                     .expect("scheduled only when configured");
                 let detect = self.s_delete.sample(f.detect.as_ref().expect("validated"));
                 let share = f.share;
-                self.open_incident(FaultKind::AccidentalDelete, "data set".into(), None);
+                self.open_incident(FaultKind::AccidentalDelete, SmallStr::new("data set"), None);
                 self.corrupt(share, detect, "an accidental delete".into());
                 let t = self.s_delete.sample(&f.time_to_failure);
                 self.at_new(t, Ev::Delete);
@@ -1871,7 +1999,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         self.api[k].epoch += 1;
         self.at(restart, Ev::ApiRestart { server: k });
         self.note_with(|s| Happening::Down {
-            component: s.e.api_names[k].clone(),
+            component: s.e.api_names[k].to_string(),
             why: format!("crashed; restarts in {}", human_duration(restart)),
         });
     }
@@ -1891,7 +2019,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             self.ctx = rec.incident;
             let (lost, window) = self.lose_everything(rec.failed_at);
             self.set_recovery_label(rec.incident, "started again empty: all data lost");
-            self.note(Happening::DataLost {
+            self.note_with(|_| Happening::DataLost {
                 lost_writes: lost,
                 window,
                 why: "no replica and no backup held the data".into(),
@@ -2194,10 +2322,9 @@ impl<'e, 'a> Sim<'e, 'a> {
             (k.at, k.share, k.incident)
         };
         self.ctx = incident;
-        let what = self.corruptions[id].what.clone();
-        self.note(Happening::Detected {
-            what: what.clone(),
-            after: self.now - c,
+        self.note_with(|s| Happening::Detected {
+            what: s.corruptions[id].what.clone(),
+            after: s.now - c,
         });
         if self.logical.is_some() {
             // Already restoring to an earlier point: that restore covers it.
@@ -2270,16 +2397,16 @@ impl<'e, 'a> Sim<'e, 'a> {
                     corruption: id,
                     detected_at: self.now,
                     position,
-                    how: how.clone(),
+                    how,
                     promote,
                     corrupt_tried,
                 });
                 let epoch = self.epoch;
                 self.at(duration, Ev::LogicalRestored { epoch });
-                self.note(Happening::RecoveryPlanned {
-                    how,
+                self.note_with(|s| Happening::RecoveryPlanned {
+                    how: s.logical.as_ref().expect("just planned").how.clone(),
                     ready_in: duration,
-                    window: Some(self.now - position),
+                    window: Some(s.now - position),
                 });
                 return;
             }
@@ -2289,17 +2416,22 @@ impl<'e, 'a> Sim<'e, 'a> {
         let window = self.data_age(c);
         self.charge_loss(lost, if lost > 0 { window } else { 0 });
         self.set_recovery_label(incident, "not recovered: the damaged rows are gone");
-        let why = if had_option {
-            format!(
-                "{what} is left in place: rolling back to a clean copy would lose more writes than the damage"
-            )
-        } else {
-            format!("{what} reached every copy: no backup, archive or delayed replica predates it")
-        };
-        self.note(Happening::DataLost {
-            lost_writes: lost,
-            window,
-            why,
+        self.note_with(|s| {
+            let what = &s.corruptions[id].what;
+            let why = if had_option {
+                format!(
+                    "{what} is left in place: rolling back to a clean copy would lose more writes than the damage"
+                )
+            } else {
+                format!(
+                    "{what} reached every copy: no backup, archive or delayed replica predates it"
+                )
+            };
+            Happening::DataLost {
+                lost_writes: lost,
+                window,
+                why,
+            }
         });
     }
 
@@ -2420,11 +2552,11 @@ impl<'e, 'a> Sim<'e, 'a> {
         if m.effect != MigrationEffect::Online {
             self.open_incident(
                 FaultKind::Migration,
-                format!("migration V{}", m.version),
+                SmallStr::concat(&["migration V", &m.version]),
                 Some(m.description.clone()),
             );
         }
-        self.note(Happening::Migration {
+        self.note_with(|_| Happening::Migration {
             version: m.version.clone(),
             description: m.description.clone(),
             effect: effect.into(),
@@ -2460,7 +2592,8 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
     }
 
-    fn finish(mut self) -> TrialOutcome {
+    /// Closes the trial's books and returns its buffers to `scratch`.
+    fn finish(mut self, scratch: &mut Scratch) -> TrialOutcome {
         let h = self.sc.horizon;
         self.now = h;
         // Recoveries still under way at the horizon: the writes they will
@@ -2497,6 +2630,9 @@ impl<'e, 'a> Sim<'e, 'a> {
         let kept = up.saturating_sub(self.lost_acked_time);
         let others = self.poisson(self.sc.workload.writes_per_sec * kept as f64 / 1e6);
         self.outcome.writes_acknowledged = self.lost_in_horizon + others;
+        scratch.swap(&mut self);
+        let n = self.outcome.incidents.len();
+        scratch.incidents_hint = n + n / 4;
         self.outcome
     }
 }
