@@ -291,22 +291,21 @@ pub fn run(
         }
         v
     };
-    // Partials are merged as soon as two are ready (rayon's reduce), never
-    // collected: memory stays at a few partials per thread, whatever the
-    // number of trials. Merging is exact and associative, so the shape of
-    // the reduction tree (which depends on the threads) cannot change a bit.
+    // Each piece of work rayon splits off folds its chunks into one set of
+    // partials (rayon's fold), so the accumulators of a piece are allocated
+    // and grown once, not once per chunk; the sets are merged as soon as two
+    // are ready (rayon's reduce), never collected: memory stays at a few
+    // partials per thread, whatever the number of trials. Merging is exact
+    // and associative, so the shape of the reduction tree (which depends on
+    // the threads) cannot change a bit.
     let mut total = chunks
         .into_par_iter()
-        .map(|chunk| {
-            let mut acc = empty();
+        .fold(empty, |mut acc, chunk| {
             let n = chunk.end - chunk.start;
             for trial in chunk {
                 for (a, e) in acc.iter_mut().zip(&engines) {
                     a.add(&e.run_trial(seed, trial, false));
                 }
-            }
-            for a in &mut acc {
-                a.normalize();
             }
             progress(n);
             acc
