@@ -36,15 +36,20 @@
 //! maximum are always exact. The worst case is 3320 buckets for values in
 //! `0..=10¹³` and 4763 for the whole `u64` range, however many values are pushed.
 //!
-//! Buckets live in a `BTreeMap` keyed by the bucket's lower bound, so iteration
-//! and serialization order are deterministic and shard files describe
-//! themselves. Float results that go through `statrs` (Student's t, normal and
-//! beta quantiles) use the platform's `libm`; the merged state is always exact.
+//! Every observation is folded in with constant work: the bucket index comes
+//! from a table indexed by the value's leading bits, and the counts live in a
+//! vector indexed by bucket (zeros counted apart), growing over the range of
+//! buckets seen, at 8 bytes a bucket. They are serialized as a map from each
+//! non-empty bucket's lower bound to its count, in increasing order, so
+//! serialization is deterministic and shard files describe themselves. Float
+//! results that go through `statrs` (Student's t, normal and beta quantiles)
+//! use the platform's `libm`; the merged state is always exact.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use statrs::distribution::{Beta, Continuous, ContinuousCDF, Normal, StudentsT};
 
 /// Relative accuracy α of [`Accumulator::quantile`] for values ≥ [`EXACT_BELOW`].
@@ -57,29 +62,102 @@ pub const EXACT_BELOW: u64 = 1024;
 const GROWTH_NUM: u128 = 201;
 const GROWTH_DEN: u128 = 199;
 
+/// Number of logarithmic buckets: those whose lower bound fits in a `u64`.
+const LOG_BUCKETS: usize = {
+    let mut n = 0;
+    let mut lo = EXACT_BELOW as u128;
+    while lo <= u64::MAX as u128 {
+        n += 1;
+        lo = lo * GROWTH_NUM / GROWTH_DEN + 1;
+    }
+    n
+};
+
 /// Lower bounds of the logarithmic buckets, starting at [`EXACT_BELOW`].
-fn log_bucket_lower_bounds() -> &'static [u64] {
-    static TABLE: OnceLock<Vec<u64>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut bounds = Vec::new();
-        let mut lo = u128::from(EXACT_BELOW);
-        while lo <= u128::from(u64::MAX) {
-            bounds.push(lo as u64);
-            lo = lo * GROWTH_NUM / GROWTH_DEN + 1;
+static LOG_BOUNDS: [u64; LOG_BUCKETS] = {
+    let mut bounds = [0; LOG_BUCKETS];
+    let mut lo = EXACT_BELOW as u128;
+    let mut i = 0;
+    while i < LOG_BUCKETS {
+        bounds[i] = lo as u64;
+        lo = lo * GROWTH_NUM / GROWTH_DEN + 1;
+        i += 1;
+    }
+    bounds
+};
+
+/// Bits below the leading one that select a slot of [`FIRST_LOG_BUCKET`].
+const PREFIX_BITS: u32 = 7;
+
+/// First binary order of magnitude of the logarithmic buckets (2¹⁰ = 1024).
+const FIRST_OCTAVE: u32 = EXACT_BELOW.trailing_zeros();
+
+/// For the values in `[2^p, 2^(p+1))` whose [`PREFIX_BITS`] bits after the
+/// leading one are `m`, at slot `(p − 10)·128 + m`: the index in
+/// [`LOG_BOUNDS`] of the bucket holding the smallest of them. Such a range is
+/// at most `1/128` of its values wide and every bucket is wider than `2/199`
+/// of its lower bound, so a bucket boundary falls inside it at most once and
+/// [`bucket_index`] needs at most one comparison after the look-up.
+static FIRST_LOG_BUCKET: [u16; (64 - FIRST_OCTAVE as usize) << PREFIX_BITS] = {
+    const SLOTS: usize = (64 - FIRST_OCTAVE as usize) << PREFIX_BITS;
+    assert!(LOG_BUCKETS <= u16::MAX as usize);
+    let mut table = [0; SLOTS];
+    let mut slot = 0;
+    let mut i = 0;
+    while slot < SLOTS {
+        let octave = FIRST_OCTAVE + (slot >> PREFIX_BITS) as u32;
+        let prefix = (slot & ((1 << PREFIX_BITS) - 1)) as u64;
+        let smallest = (1u64 << octave) | (prefix << (octave - PREFIX_BITS));
+        while i + 1 < LOG_BUCKETS && LOG_BOUNDS[i + 1] <= smallest {
+            i += 1;
         }
-        bounds
-    })
+        table[slot] = i as u16;
+        slot += 1;
+    }
+    table
+};
+
+/// Lower bounds of the logarithmic buckets, starting at [`EXACT_BELOW`].
+#[cfg(test)]
+fn log_bucket_lower_bounds() -> &'static [u64] {
+    &LOG_BOUNDS
+}
+
+/// Number of buckets: one per value below [`EXACT_BELOW`], then the
+/// logarithmic ones.
+const BUCKETS: usize = EXACT_BELOW as usize + LOG_BUCKETS;
+
+/// The index of the bucket holding `value`: `value` itself below
+/// [`EXACT_BELOW`], then `EXACT_BELOW + i` for the `i`-th logarithmic
+/// bucket. Indices increase with the buckets' bounds. Constant time.
+#[inline]
+fn bucket_index(value: u64) -> usize {
+    if value < EXACT_BELOW {
+        return value as usize;
+    }
+    let octave = 63 - value.leading_zeros();
+    let prefix = (value >> (octave - PREFIX_BITS)) as usize & ((1 << PREFIX_BITS) - 1);
+    let mut i =
+        usize::from(FIRST_LOG_BUCKET[((octave - FIRST_OCTAVE) as usize) << PREFIX_BITS | prefix]);
+    while LOG_BOUNDS.get(i + 1).is_some_and(|&next| next <= value) {
+        i += 1;
+    }
+    EXACT_BELOW as usize + i
+}
+
+/// The inclusive range `[lo, hi]` of the bucket of index `index`.
+fn bucket_bounds(index: usize) -> (u64, u64) {
+    let Some(i) = index.checked_sub(EXACT_BELOW as usize) else {
+        return (index as u64, index as u64);
+    };
+    let hi = LOG_BOUNDS.get(i + 1).map_or(u64::MAX, |next| next - 1);
+    (LOG_BOUNDS[i], hi)
 }
 
 /// The inclusive range `[lo, hi]` of the bucket holding `value`.
+#[cfg(test)]
 fn bucket_of(value: u64) -> (u64, u64) {
-    if value < EXACT_BELOW {
-        return (value, value);
-    }
-    let bounds = log_bucket_lower_bounds();
-    let i = bounds.partition_point(|&b| b <= value) - 1;
-    let hi = bounds.get(i + 1).map_or(u64::MAX, |next| next - 1);
-    (bounds[i], hi)
+    bucket_bounds(bucket_index(value))
 }
 
 /// The value reported for bucket `[lo, hi]`: within α of all its members.
@@ -139,6 +217,157 @@ mod u128_string {
     }
 }
 
+/// Observation counts by bucket index, in O(1) per observation.
+///
+/// Observations of 0 are counted apart: most metrics are mostly zero (an
+/// incident that loses nothing), and a dense range starting at bucket 0
+/// would span every bucket up to the largest value. The other buckets live
+/// in a dense vector covering the range of indices seen so far (DDSketch's
+/// "dense store"), which grows at either end on demand and never holds more
+/// than [`BUCKETS`] counts. Entries of the vector may be 0; equality,
+/// iteration and serialization see only non-empty buckets, so they do not
+/// depend on how the range grew.
+///
+/// Serialized as a map from each non-empty bucket's lower bound to its
+/// count, in increasing order (the form a `BTreeMap<u64, u64>` takes).
+#[derive(Clone, Default)]
+struct Buckets {
+    /// Observations equal to 0 (bucket index 0).
+    zeros: u64,
+    /// Bucket index of `dense[0]`; at least 1 when `dense` is not empty.
+    offset: usize,
+    /// Counts of bucket indices `offset..offset + dense.len()`.
+    dense: Vec<u64>,
+}
+
+impl Buckets {
+    /// Adds `n` observations to the bucket of index `index`.
+    #[inline]
+    fn add(&mut self, index: usize, n: u64) {
+        if index == 0 {
+            self.zeros += n;
+            return;
+        }
+        match self.dense.get_mut(index.wrapping_sub(self.offset)) {
+            Some(count) => *count += n,
+            None => {
+                self.grow_for(index);
+                self.dense[index - self.offset] += n;
+            }
+        }
+    }
+
+    /// Makes the dense range include `index` (≥ 1). Growth to the left
+    /// makes room for half the range again, so that values arriving in
+    /// decreasing order cost amortized O(1) to shift; to the right, the
+    /// vector's capacity already grows geometrically.
+    #[cold]
+    fn grow_for(&mut self, index: usize) {
+        if index < self.offset {
+            let room = self.dense.len() / 2;
+            self.cover(index.saturating_sub(room).max(1), index);
+        } else {
+            self.cover(index, index);
+        }
+    }
+
+    /// Makes the dense range include indices `lo..=hi` (`1 ≤ lo ≤ hi`).
+    fn cover(&mut self, lo: usize, hi: usize) {
+        debug_assert!(1 <= lo && lo <= hi && hi < BUCKETS);
+        let len = self.dense.len();
+        if len == 0 {
+            self.offset = lo;
+            self.dense.resize(hi + 1 - lo, 0);
+            return;
+        }
+        let (start, end) = (lo.min(self.offset), (hi + 1).max(self.offset + len));
+        self.dense.resize(end - start, 0);
+        let shift = self.offset - start;
+        if shift > 0 {
+            self.dense.copy_within(..len, shift);
+            self.dense[..shift].fill(0);
+            self.offset = start;
+        }
+    }
+
+    /// Adds every count of `other`.
+    fn merge(&mut self, other: &Buckets) {
+        self.zeros += other.zeros;
+        let Some(first) = other.dense.iter().position(|&n| n > 0) else {
+            return;
+        };
+        let last = other.dense.iter().rposition(|&n| n > 0).unwrap_or(first);
+        let counts = &other.dense[first..=last];
+        let lo = other.offset + first;
+        self.cover(lo, other.offset + last);
+        let start = lo - self.offset;
+        for (count, &n) in self.dense[start..start + counts.len()]
+            .iter_mut()
+            .zip(counts)
+        {
+            *count += n;
+        }
+    }
+
+    /// The non-empty buckets as `(index, count)`, by increasing index.
+    fn iter(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
+        let zeros = (self.zeros > 0).then_some((0, self.zeros));
+        let dense = self
+            .dense
+            .iter()
+            .enumerate()
+            .filter(|&(_, &n)| n > 0)
+            .map(|(i, &n)| (self.offset + i, n));
+        zeros.into_iter().chain(dense)
+    }
+
+    /// The non-empty buckets as `(lower bound, count)`, by increasing bound.
+    fn by_lower_bound(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        self.iter().map(|(i, n)| (bucket_bounds(i).0, n))
+    }
+}
+
+impl PartialEq for Buckets {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Buckets {}
+
+impl fmt::Debug for Buckets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.by_lower_bound()).finish()
+    }
+}
+
+impl Serialize for Buckets {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.by_lower_bound())
+    }
+}
+
+impl<'de> Deserialize<'de> for Buckets {
+    /// Reads the map of lower bound to count; a key that is not the lower
+    /// bound of a bucket is an error, and a count of 0 is ignored.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = BTreeMap::<u64, u64>::deserialize(deserializer)?;
+        let mut buckets = Buckets::default();
+        for (lo, n) in map {
+            let index = bucket_index(lo);
+            if bucket_bounds(index).0 != lo {
+                return Err(D::Error::custom(format!(
+                    "bucket key {lo} is not the lower bound of a bucket"
+                )));
+            }
+            if n > 0 {
+                buckets.add(index, n);
+            }
+        }
+        Ok(buckets)
+    }
+}
+
 /// Exact moments plus a quantile sketch of a stream of `u64` observations.
 ///
 /// Merging is exactly associative and commutative, so any split of the
@@ -153,8 +382,9 @@ pub struct Accumulator {
     sum_sq: u128,
     min: u64,
     max: u64,
-    /// Observation counts keyed by the lower bound of their bucket.
-    buckets: BTreeMap<u64, u64>,
+    /// Observation counts by bucket, serialized keyed by the lower bound of
+    /// their bucket.
+    buckets: Buckets,
 }
 
 impl Accumulator {
@@ -167,21 +397,40 @@ impl Accumulator {
     ///
     /// # Panics
     /// If the count, sum or sum of squares would overflow (see module docs).
+    #[inline]
     pub fn push(&mut self, value: u64) {
-        let v = u128::from(value);
+        self.push_repeated(value, 1);
+    }
+
+    /// Records `times` observations equal to `value`: the same state as
+    /// `times` calls of [`Accumulator::push`], in constant time.
+    ///
+    /// # Panics
+    /// If the count, sum or sum of squares would overflow (see module docs).
+    #[inline]
+    pub fn push_repeated(&mut self, value: u64, times: u64) {
+        if times == 0 {
+            return;
+        }
         if self.count == 0 {
             (self.min, self.max) = (value, value);
         } else {
             self.min = self.min.min(value);
             self.max = self.max.max(value);
         }
-        self.count = self.count.checked_add(1).expect("count overflow");
-        self.sum = self.sum.checked_add(v).expect("sum overflow");
-        self.sum_sq = self
-            .sum_sq
-            .checked_add(v * v)
-            .expect("sum of squares overflow");
-        *self.buckets.entry(bucket_of(value).0).or_insert(0) += 1;
+        self.count = self.count.checked_add(times).expect("count overflow");
+        if value > 0 {
+            let (v, n) = (u128::from(value), u128::from(times));
+            self.sum = v
+                .checked_mul(n)
+                .and_then(|vn| self.sum.checked_add(vn))
+                .expect("sum overflow");
+            self.sum_sq = (v * v)
+                .checked_mul(n)
+                .and_then(|v2n| self.sum_sq.checked_add(v2n))
+                .expect("sum of squares overflow");
+        }
+        self.buckets.add(bucket_index(value), times);
     }
 
     /// Adds all observations of `other` to `self`, exactly.
@@ -204,9 +453,7 @@ impl Accumulator {
             .expect("sum of squares overflow");
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
-        for (&lo, &n) in &other.buckets {
-            *self.buckets.entry(lo).or_insert(0) += n;
-        }
+        self.buckets.merge(&other.buckets);
     }
 
     /// Number of observations.
@@ -281,19 +528,21 @@ impl Accumulator {
             return self.max as f64;
         }
         let mut seen = 0;
-        for (&lo, &n) in &self.buckets {
+        for (index, n) in self.buckets.iter() {
             seen += n;
             if seen >= rank {
-                let (lo, hi) = bucket_of(lo);
+                let (lo, hi) = bucket_bounds(index);
                 return representative(lo, hi).clamp(self.min as f64, self.max as f64);
             }
         }
         self.max as f64
     }
 
-    /// Number of non-empty sketch buckets (the memory footprint).
+    /// Number of non-empty sketch buckets (what the sketch needs to keep;
+    /// in memory the counts take 8 bytes for each bucket index between the
+    /// smallest and the largest non-zero value seen).
     pub fn bucket_count(&self) -> usize {
-        self.buckets.len()
+        self.buckets.iter().count()
     }
 
     /// Mean and its two-sided Student-t confidence interval at `confidence`
@@ -651,6 +900,117 @@ mod tests {
                 assert!((r - v as f64).abs() <= RELATIVE_ACCURACY * v as f64 * (1.0 + 1e-12));
             }
         }
+    }
+
+    /// The bucket of `value` by binary search over the bounds: the
+    /// definition that the constant-time [`bucket_index`] must reproduce.
+    fn bucket_of_by_search(value: u64) -> (u64, u64) {
+        if value < EXACT_BELOW {
+            return (value, value);
+        }
+        let mut bounds = Vec::new();
+        let mut lo = u128::from(EXACT_BELOW);
+        while lo <= u128::from(u64::MAX) {
+            bounds.push(lo as u64);
+            lo = lo * 201 / 199 + 1;
+        }
+        let i = bounds.partition_point(|&b| b <= value) - 1;
+        let hi = bounds.get(i + 1).map_or(u64::MAX, |next| next - 1);
+        (bounds[i], hi)
+    }
+
+    #[test]
+    fn bucket_index_matches_binary_search() {
+        let bounds = log_bucket_lower_bounds();
+        let mut values: Vec<u64> = (0..4096).chain([u64::MAX - 1, u64::MAX]).collect();
+        for &b in bounds {
+            values.extend([b - 1, b, b.saturating_add(1)]);
+        }
+        for octave in FIRST_OCTAVE..64 {
+            for prefix in 0..1u64 << PREFIX_BITS {
+                let smallest = (1u64 << octave) | (prefix << (octave - PREFIX_BITS));
+                values.extend([smallest - 1, smallest]);
+            }
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        values.extend((0..100_000).map(|_| rng.random::<u64>() >> rng.random_range(0..64)));
+        let reference_bounds: Vec<u64> = bounds.iter().map(|&b| bucket_of_by_search(b).0).collect();
+        assert_eq!(reference_bounds, bounds);
+        for v in values {
+            assert_eq!(bucket_of(v), bucket_of_by_search(v), "value {v}");
+        }
+        // Indices number the buckets in order, without gaps.
+        assert_eq!(BUCKETS, 4763);
+        for i in 0..BUCKETS - 1 {
+            let (lo, hi) = bucket_bounds(i);
+            assert_eq!((bucket_index(lo), bucket_index(hi)), (i, i));
+            assert_eq!(hi + 1, bucket_bounds(i + 1).0);
+        }
+        assert_eq!(bucket_bounds(BUCKETS - 1).1, u64::MAX);
+    }
+
+    #[test]
+    fn bucket_store_does_not_depend_on_push_order() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let values: Vec<u64> = (0..5_000)
+            .map(|_| match rng.random_range(0..3) {
+                0 => 0,
+                1 => rng.random_range(0..2048),
+                _ => rng.random::<u64>() >> rng.random_range(20..64),
+            })
+            .collect();
+        let mut ascending = values.clone();
+        ascending.sort_unstable();
+        let descending: Vec<u64> = ascending.iter().rev().copied().collect();
+        let single: Accumulator = values.iter().copied().collect();
+        let json = serde_json::to_string(&single).unwrap();
+        let mut distinct: Vec<usize> = values.iter().map(|&v| bucket_index(v)).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(single.bucket_count(), distinct.len());
+        for order in [ascending, descending] {
+            let acc: Accumulator = order.into_iter().collect();
+            assert_eq!(acc, single);
+            assert_eq!(serde_json::to_string(&acc).unwrap(), json);
+            assert!(acc.buckets.dense.len() < BUCKETS);
+        }
+        // Zeros take no room in the dense range.
+        let acc: Accumulator = [0, 0, 10_000_000_000_000].into_iter().collect();
+        assert_eq!((acc.bucket_count(), acc.buckets.dense.len()), (2, 1));
+    }
+
+    #[test]
+    fn push_repeated_equals_repeated_pushes() {
+        let mut acc = Accumulator::new();
+        acc.push_repeated(7, 0);
+        assert_eq!(acc, Accumulator::new());
+        acc.push_repeated(0, 5);
+        acc.push_repeated(1500, 3);
+        acc.push_repeated(3, 0);
+        acc.push_repeated(1 << 40, 2);
+        acc.push_repeated(1 << 60, 1);
+        let pushed: Accumulator = [0, 0, 0, 0, 0, 1500, 1500, 1500, 1 << 40, 1 << 40, 1 << 60]
+            .into_iter()
+            .collect();
+        assert_eq!(acc, pushed);
+        assert_eq!(
+            serde_json::to_string(&acc).unwrap(),
+            serde_json::to_string(&pushed).unwrap()
+        );
+    }
+
+    #[test]
+    fn deserializing_checks_bucket_keys() {
+        let json = r#"{"count":2,"sum":"1024","sum_sq":"1048576","min":0,"max":1024,"buckets":{"0":1,"1024":1,"1035":0}}"#;
+        let acc: Accumulator = serde_json::from_str(json).unwrap();
+        assert_eq!(acc, [0, 1024].into_iter().collect());
+        assert_eq!(acc.bucket_count(), 2);
+        let bad = json.replace("\"1035\"", "\"1025\"");
+        let err = serde_json::from_str::<Accumulator>(&bad).unwrap_err();
+        assert!(
+            err.to_string().contains("1025 is not the lower bound"),
+            "{err}"
+        );
     }
 
     fn check_quantiles(name: &str, values: Vec<u64>) {
