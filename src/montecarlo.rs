@@ -400,7 +400,7 @@ mod tests {
                     };
                     Incident {
                         cause: causes[kind % causes.len()],
-                        target: format!("t{kind}"),
+                        target: format!("t{kind}").into(),
                         disruption: disruptions[kind / causes.len()],
                         at: n * 1_000_000,
                         lost_writes,
