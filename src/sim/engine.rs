@@ -186,6 +186,7 @@ impl<'a> Engine<'a> {
 /// refills every one.
 #[derive(Default)]
 struct Scratch {
+    queue: EventQueue<(Ev, Option<usize>)>,
     api: Vec<ApiState>,
     nodes: Vec<NodeState>,
     zone_down: Vec<u32>,
@@ -221,6 +222,7 @@ impl Scratch {
     /// start and its end).
     fn swap(&mut self, sim: &mut Sim) {
         use std::mem::swap;
+        swap(&mut self.queue, &mut sim.queue);
         swap(&mut self.api, &mut sim.api);
         swap(&mut self.nodes, &mut sim.nodes);
         swap(&mut self.zone_down, &mut sim.zone_down);
@@ -572,7 +574,8 @@ impl<'e, 'a> Sim<'e, 'a> {
             sc,
             trial_seed: ts,
             now: 0,
-            queue: EventQueue::new(),
+            // Empty, not allocated: the thread's queue arrives by the swap below.
+            queue: EventQueue::default(),
             ctx: None,
             record,
             outcome: TrialOutcome {
@@ -633,6 +636,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             s_partition_dur: Vec::new(),
         };
         scratch.swap(&mut sim);
+        sim.queue.clear();
         sim.nodes.clear();
         sim.nodes
             .extend(sc.nodes.iter().enumerate().map(|(i, n)| NodeState {

@@ -33,9 +33,15 @@ pub struct EventQueue<E> {
     seq: u64,
 }
 
+/// An empty queue that has not allocated yet.
 impl<E: Copy> Default for EventQueue<E> {
     fn default() -> Self {
-        Self::new()
+        EventQueue {
+            heap: Vec::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            seq: 0,
+        }
     }
 }
 
@@ -47,6 +53,14 @@ impl<E: Copy> EventQueue<E> {
             free: Vec::with_capacity(64),
             seq: 0,
         }
+    }
+
+    /// Empties the queue, keeping its memory for the next trial.
+    pub fn clear(&mut self) {
+        self.heap.clear();
+        self.slots.clear();
+        self.free.clear();
+        self.seq = 0;
     }
 
     /// Schedules `event` at `at`. Cost: O(log n).
