@@ -128,7 +128,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     };
     let mut tmp = tempfile::NamedTempFile::new_in(parent)
         .map_err(|e| out_err(path, format!("cannot create a file: {e}")))?;
-    tmp.write_all(bytes)
+    tmp.as_file_mut()
+        .write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| out_err(path, format!("cannot write: {e}")))?;
     tmp.persist(path)
