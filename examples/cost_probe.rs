@@ -73,6 +73,9 @@ fn main() {
         };
         let mut fast = sc.clone();
         fast.workload.writes_per_sec *= 1000.0;
+        // The failover lag limit is in bytes of log: scaled with the writes
+        // so that the same replicas qualify (as tests/cost_model.rs does).
+        fast.failover.max_lag *= 1000.0;
         let mut hourly = sc.clone();
         if let Some(b) = hourly.backups.as_mut() {
             b.full_every = DAY;
