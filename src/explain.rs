@@ -1018,7 +1018,7 @@ impl<'a> Narrator<'a> {
                 } => {
                     let lost = if *lost_writes > 0 {
                         format!(
-                            " The {} acknowledged {} of the last {} before {} are lost.",
+                            " The {} acknowledged {} of the last {} before {} {} lost.",
                             format_count(*lost_writes),
                             self.nouns_for(*lost_writes),
                             human_duration(*window),
@@ -1026,7 +1026,8 @@ impl<'a> Narrator<'a> {
                                 "the damage was noticed"
                             } else {
                                 "the failure"
-                            }
+                            },
+                            if *lost_writes == 1 { "is" } else { "are" }
                         )
                     } else {
                         format!(" No acknowledged {} is lost.", self.noun)
@@ -1320,10 +1321,11 @@ impl<'a> Narrator<'a> {
     ) -> String {
         let mut s = if lost > 0 {
             format!(
-                "{to} is the new primary. It was {} behind {from}, so the {} acknowledged {} of that gap are lost.",
+                "{to} is the new primary. It was {} behind {from}, so the {} acknowledged {} of that gap {} lost.",
                 human_duration(window),
                 format_count(lost),
-                self.nouns_for(lost)
+                self.nouns_for(lost),
+                if lost == 1 { "is" } else { "are" }
             )
         } else if window == 0 {
             format!(
@@ -2180,6 +2182,28 @@ mod tests {
         assert_eq!(format_count(999), "999");
         assert_eq!(format_count(1000), "1,000");
         assert_eq!(format_count(246_012_089), "246,012,089");
+    }
+
+    #[test]
+    fn one_lost_write_takes_a_singular_verb() {
+        let sc = crate::scenario::parse(
+            crate::library::builtin(crate::library::DEFAULT).unwrap(),
+            "ecommerce.toml",
+            crate::scenario::Format::Toml,
+        )
+        .unwrap();
+        let o = TrialOutcome::default();
+        let n = Narrator::new(&sc, &o);
+        let one = n.promoted_sentence("db1", "db2", 20_000, 1, 0, &[]);
+        assert!(
+            one.contains("the 1 acknowledged order of that gap is lost"),
+            "{one}"
+        );
+        let two = n.promoted_sentence("db1", "db2", 40_000, 2, 0, &[]);
+        assert!(
+            two.contains("the 2 acknowledged orders of that gap are lost"),
+            "{two}"
+        );
     }
 
     #[test]
