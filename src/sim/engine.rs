@@ -1535,8 +1535,10 @@ impl<'e, 'a> Sim<'e, 'a> {
                 let from = self.primary;
                 self.promote(to);
                 if let Some(i) = rec.incident {
-                    self.outcome.incidents[i].recovery =
-                        Some(SmallStr::concat(&["failover to ", &self.sc.nodes[to].name]));
+                    self.outcome.incidents[i].recovery = Some(crate::sim::outcome::concat(&[
+                        "failover to ",
+                        &self.sc.nodes[to].name,
+                    ]));
                 }
                 self.note_with(|s| Happening::Promoted {
                     from: s.sc.nodes[from].name.clone(),
@@ -1776,7 +1778,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         match t {
             Target::ApiServer(k) => match self.e.api_names.get(k) {
                 Some(name) => name.clone(),
-                None => SmallStr::concat(&["api-", &k.to_string()]),
+                None => crate::sim::outcome::concat(&["api-", &k.to_string()]),
             },
             Target::Node(_) | Target::Primary | Target::Replica | Target::Absent => {
                 match self.resolve_node(t) {
@@ -1786,9 +1788,11 @@ impl<'e, 'a> Sim<'e, 'a> {
             }
             Target::Zone(z) => SmallStr::new(&self.sc.zones[z].name),
             Target::Region(r) => SmallStr::new(&self.sc.regions[r].name),
-            Target::RegionPair(a, b) => {
-                SmallStr::concat(&[&self.sc.regions[a].name, " <-> ", &self.sc.regions[b].name])
-            }
+            Target::RegionPair(a, b) => crate::sim::outcome::concat(&[
+                &self.sc.regions[a].name,
+                " <-> ",
+                &self.sc.regions[b].name,
+            ]),
             Target::System => SmallStr::new("data set"),
         }
     }
@@ -2556,7 +2560,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         if m.effect != MigrationEffect::Online {
             self.open_incident(
                 FaultKind::Migration,
-                SmallStr::concat(&["migration V", &m.version]),
+                crate::sim::outcome::concat(&["migration V", &m.version]),
                 Some(m.description.clone()),
             );
         }
