@@ -38,15 +38,16 @@ fn out_err(path: &Path, message: impl Into<String>) -> OutputError {
 /// Checks, before any work, that `path` can be written: its folder exists,
 /// is a folder, and accepts a new file; the path itself is not a folder.
 pub fn check_writable(path: &Path) -> Result<(), OutputError> {
-    if path.as_os_str() == "-" {
+    // Opening a named pipe to check it would wait for its reader.
+    if path.as_os_str() == "-" || is_special(path) {
         return Ok(());
     }
-    if is_special(path) {
-        // Opening a named pipe to check it would wait for its reader.
-        return Ok(());
-    }
-    let resolved = resolve_link(path);
-    let path = resolved.as_path();
+    check_file(&resolve_link(path)).map(drop)
+}
+
+/// [`check_writable`] for a path that is a regular file or none yet, links
+/// already followed; returns the folder it goes in.
+fn check_file(path: &Path) -> Result<&Path, OutputError> {
     if path.is_dir() {
         return Err(out_err(path, "is a directory; give a file name"));
     }
@@ -68,7 +69,8 @@ pub fn check_writable(path: &Path) -> Result<(), OutputError> {
     }
     tempfile::NamedTempFile::new_in(parent)
         .map(drop)
-        .map_err(|e| out_err(path, format!("cannot write in {}: {e}", parent.display())))
+        .map_err(|e| out_err(path, format!("cannot write in {}: {e}", parent.display())))?;
+    Ok(parent)
 }
 
 /// True when `path` exists and, links followed, is neither a regular file
@@ -121,11 +123,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     }
     let resolved = resolve_link(path);
     let path = resolved.as_path();
-    check_writable(path)?;
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let parent = check_file(path)?;
     let mut tmp = tempfile::NamedTempFile::new_in(parent)
         .map_err(|e| out_err(path, format!("cannot create a file: {e}")))?;
     tmp.as_file_mut()

@@ -141,13 +141,8 @@ fn a_symbolic_link_is_kept_and_its_target_replaced() {
 fn results_can_go_to_dev_stdout() {
     let out = failsim()
         .args(["run", "--trials", "20", "--quiet", "--json", "/dev/stdout"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .assert()
+        .success();
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(doc["schema_version"], 1);
 }
