@@ -3,6 +3,15 @@
 //! the order they were scheduled (the determinism rule nexosim uses too).
 //! Hand-written rather than `std::collections::BinaryHeap` so that only
 //! small keys move while sifting (the event heap was a tenth of a trial).
+//!
+//! A trial rarely has more than a few dozen pending events (about one per
+//! component), and at that size a sorted array beats a heap: a pop takes
+//! the last key, a push finds its place by binary search and moves the
+//! later keys one step (a few hundred bytes), where a heap sifts down and
+//! up through branchy comparisons. So the keys are kept sorted, earliest
+//! last, until more than [`SORTED_MAX`] are pending; then, for the rest of
+//! the trial, they become a binary heap (a sorted array read from its end
+//! is already one), and every operation is O(log n) again.
 
 use crate::units::Micros;
 
@@ -24,13 +33,19 @@ impl Key {
     }
 }
 
-/// A time-ordered queue of events with FIFO tie-breaking: a binary min-heap
-/// of keys over a slab of events.
+/// Pending events up to which the keys are kept as a sorted array.
+pub const SORTED_MAX: usize = 128;
+
+/// A time-ordered queue of events with FIFO tie-breaking: keys over a slab
+/// of events, either sorted (earliest last) or, past [`SORTED_MAX`]
+/// pending events, a binary min-heap (see the module's comment).
 pub struct EventQueue<E> {
     heap: Vec<Key>,
     slots: Vec<E>,
     free: Vec<u32>,
     seq: u64,
+    /// `heap` is sorted by (time, sequence), latest first, not a heap.
+    sorted: bool,
 }
 
 /// An empty queue that has not allocated yet.
@@ -41,6 +56,7 @@ impl<E: Copy> Default for EventQueue<E> {
             slots: Vec::new(),
             free: Vec::new(),
             seq: 0,
+            sorted: true,
         }
     }
 }
@@ -52,6 +68,7 @@ impl<E: Copy> EventQueue<E> {
             slots: Vec::with_capacity(64),
             free: Vec::with_capacity(64),
             seq: 0,
+            sorted: true,
         }
     }
 
@@ -61,6 +78,7 @@ impl<E: Copy> EventQueue<E> {
         self.slots.clear();
         self.free.clear();
         self.seq = 0;
+        self.sorted = true;
     }
 
     /// Schedules `event` at `at`. Cost: O(log n).
@@ -81,6 +99,29 @@ impl<E: Copy> EventQueue<E> {
             seq: self.seq,
             slot,
         };
+        if self.sorted {
+            if self.heap.len() < SORTED_MAX {
+                // The new key has the highest sequence number, so it goes
+                // after every key due no later: before them in this
+                // latest-first order.
+                self.heap.push(key);
+                let keys = self.heap.as_mut_slice();
+                let mut i = keys.len() - 1;
+                // SAFETY: `i` starts at the last index of `keys` and only
+                // decreases while positive, so `i` and `i - 1` are in bounds.
+                unsafe {
+                    while i > 0 && keys.get_unchecked(i - 1).at <= at {
+                        *keys.get_unchecked_mut(i) = *keys.get_unchecked(i - 1);
+                        i -= 1;
+                    }
+                    *keys.get_unchecked_mut(i) = key;
+                }
+                return;
+            }
+            // Read from the end, the sorted keys are a valid min-heap.
+            self.heap.reverse();
+            self.sorted = false;
+        }
         // Sift up with a hole: parents move down until the key fits.
         let mut i = self.heap.len();
         self.heap.push(key);
@@ -97,6 +138,15 @@ impl<E: Copy> EventQueue<E> {
 
     /// Removes the earliest event if it is due strictly before `horizon`.
     pub fn pop_before(&mut self, horizon: Micros) -> Option<(Micros, E)> {
+        if self.sorted {
+            let top = *self.heap.last()?;
+            if top.at >= horizon {
+                return None;
+            }
+            self.heap.pop();
+            self.free.push(top.slot);
+            return Some((top.at, self.slots[top.slot as usize]));
+        }
         let top = *self.heap.first()?;
         if top.at >= horizon {
             return None;
@@ -156,15 +206,17 @@ mod tests {
         assert_eq!(q.len(), 1);
     }
 
-    #[test]
-    fn pops_in_time_then_schedule_order_under_churn() {
+    /// Both layouts: the sorted array up to `SORTED_MAX` pending events
+    /// (`max_len` below it), and the heap it becomes past that.
+    fn churn(max_len: usize, seed: u64) {
         use rand::{RngExt, SeedableRng};
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         let mut q = EventQueue::new();
         let mut model: Vec<(Micros, u64)> = Vec::new();
         let mut id = 0u64;
         for _ in 0..20_000 {
-            if rng.random::<f64>() < 0.55 || model.is_empty() {
+            let grow = model.len() < max_len && rng.random::<f64>() < 0.55;
+            if grow || model.is_empty() {
                 let at = rng.random_range(0..200u64);
                 id += 1;
                 q.push(at, id);
@@ -176,5 +228,17 @@ mod tests {
             }
             assert_eq!(q.len(), model.len());
         }
+    }
+
+    #[test]
+    fn sorted_layout_pops_in_time_then_schedule_order() {
+        churn(SORTED_MAX / 2, 1);
+        churn(SORTED_MAX, 2);
+    }
+
+    #[test]
+    fn pops_in_time_then_schedule_order_under_churn() {
+        // Grows to about 2,000 pending events: the heap layout.
+        churn(usize::MAX, 5);
     }
 }
