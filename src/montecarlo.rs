@@ -10,7 +10,7 @@
 //! never per-trial timelines.
 
 use crate::scenario::{Disruption, FaultKind, Scenario};
-use crate::sim::{Engine, Incident, TrialOutcome};
+use crate::sim::{Engine, Incident, SmallStr, TrialOutcome};
 use crate::stats::Accumulator;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -31,7 +31,9 @@ pub struct WorstIncident {
     pub trial: u64,
     pub at_us: u64,
     pub cause: FaultKind,
-    pub target: String,
+    /// Inline for short names: cloning a `String` per ranked incident was
+    /// most of the allocations of a run.
+    pub target: SmallStr,
     pub lost_writes: u64,
     pub rpo_us: u64,
     pub rto_us: u64,
@@ -193,7 +195,7 @@ impl StrategyPartial {
             trial,
             at_us: i.at,
             cause: i.cause,
-            target: i.target.as_str().to_owned(),
+            target: i.target.clone(),
             lost_writes: i.lost_writes,
             rpo_us: i.rpo,
             rto_us: i.rto,
@@ -304,7 +306,9 @@ pub fn run(
             let n = chunk.end - chunk.start;
             for trial in chunk {
                 for (a, e) in acc.iter_mut().zip(&engines) {
-                    a.add(&e.run_trial(seed, trial, false));
+                    let o = e.run_trial(seed, trial, false);
+                    a.add(&o);
+                    e.recycle(o);
                 }
             }
             progress(n);

@@ -120,7 +120,7 @@ fn breach(w: &WorstIncident) -> Breach {
         trial: w.trial,
         at_seconds: w.at_us as f64 * US,
         cause: w.cause,
-        target: w.target.clone(),
+        target: w.target.to_string(),
         lost_writes: w.lost_writes,
         rpo_seconds: w.rpo_us as f64 * US,
         rto_seconds: w.rto_us as f64 * US,

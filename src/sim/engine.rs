@@ -56,6 +56,10 @@ pub struct Engine<'a> {
     sc: &'a Scenario,
     labels: Labels,
     region_pairs: Vec<(RegionId, RegionId)>,
+    /// `pair_table[a * regions + b]`: the index in `region_pairs` of the
+    /// pair {a, b}, either way round, if a route joins them. Asked for every
+    /// replica after every event, so a look-up rather than a search.
+    pair_table: Vec<Option<usize>>,
     /// `api-0`, `api-1`, ...: formatted once, copied into incidents.
     api_names: Vec<SmallStr>,
     /// The database nodes' names, ready to copy into incidents.
@@ -103,10 +107,17 @@ impl<'a> Engine<'a> {
             partition: h("partition", &mut pair_names()),
             partition_duration: h("partition-duration", &mut pair_names()),
         };
+        let regions = sc.regions.len();
+        let mut pair_table = vec![None; regions * regions];
+        for (i, &(a, b)) in region_pairs.iter().enumerate() {
+            pair_table[a * regions + b] = Some(i);
+            pair_table[b * regions + a] = Some(i);
+        }
         Engine {
             sc,
             labels,
             region_pairs,
+            pair_table,
             api_names: api_names().map(SmallStr::from).collect(),
             node_names: sc.nodes.iter().map(|n| SmallStr::new(&n.name)).collect(),
         }
@@ -120,6 +131,16 @@ impl<'a> Engine<'a> {
     /// same (scenario, seed, trial) always gives the same outcome.
     pub fn run_trial(&self, seed: u64, trial: u64, record: bool) -> TrialOutcome {
         self.run_trial_with(seed, trial, record, false)
+    }
+
+    /// Gives an outcome's memory back to this thread's next trial: for
+    /// runs that fold each outcome into statistics and drop it.
+    pub fn recycle(&self, outcome: TrialOutcome) {
+        SCRATCH.with(|cell| {
+            if let Ok(mut scratch) = cell.try_borrow_mut() {
+                scratch.spare_incidents = outcome.incidents;
+            }
+        });
     }
 
     /// [`Engine::run_trial`]; `full_refresh` refreshes everything after
@@ -210,6 +231,9 @@ struct Scratch {
     /// Incidents in this thread's last trial: the next outcome's list is
     /// sized from it rather than grown one reallocation at a time.
     incidents_hint: usize,
+    /// The incident list of an outcome given back by [`Engine::recycle`],
+    /// emptied: the next trial fills it instead of allocating its own.
+    spare_incidents: Vec<Incident>,
 }
 
 thread_local! {
@@ -260,20 +284,22 @@ fn refill_streams(v: &mut Vec<Stream>, trial_seed: u64, labels: &[u64]) {
 
 /// A per-component random stream, created on first use.
 struct Stream {
-    seed: u64,
+    /// `trial seed ^ label`, mixed into the stream's seed on first use:
+    /// most components of a trial never draw.
+    key: u64,
     rng: Option<StreamRng>,
 }
 
 impl Stream {
     fn new(trial_seed: u64, label: u64) -> Self {
         Stream {
-            seed: mix64(trial_seed ^ label),
+            key: trial_seed ^ label,
             rng: None,
         }
     }
     fn rng(&mut self) -> &mut StreamRng {
-        let seed = self.seed;
-        self.rng.get_or_insert_with(|| stream_from(seed))
+        let key = self.key;
+        self.rng.get_or_insert_with(|| stream_from(mix64(key)))
     }
     fn sample(&mut self, d: &Dist) -> Micros {
         match d {
@@ -504,6 +530,9 @@ struct Sim<'e, 'a> {
     region_is_down: Vec<bool>,
     /// Active partitions per region pair (index into `Engine::region_pairs`).
     partitioned: Vec<u32>,
+    /// The sum of `partitioned`: most of the time zero, and then no pair
+    /// need be looked at.
+    partitions_active: u32,
     broken_windows: Vec<(Micros, Micros)>,
 
     primary: NodeId,
@@ -580,7 +609,12 @@ impl<'e, 'a> Sim<'e, 'a> {
             record,
             outcome: TrialOutcome {
                 horizon: sc.horizon,
-                incidents: Vec::with_capacity(scratch.incidents_hint),
+                incidents: {
+                    let mut v = std::mem::take(&mut scratch.spare_incidents);
+                    v.clear();
+                    v.reserve(scratch.incidents_hint);
+                    v
+                },
                 ..Default::default()
             },
             api: Vec::new(),
@@ -592,6 +626,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             destroyed: Vec::new(),
             region_is_down: Vec::new(),
             partitioned: Vec::new(),
+            partitions_active: 0,
             broken_windows: Vec::new(),
             primary: sc.initial_primary(),
             recovery: None,
@@ -791,13 +826,13 @@ impl<'e, 'a> Sim<'e, 'a> {
 
     #[inline]
     fn pair_index(&self, a: RegionId, b: RegionId) -> Option<usize> {
-        let (a, b) = if a < b { (a, b) } else { (b, a) };
-        self.e.region_pairs.iter().position(|&p| p == (a, b))
+        self.e.pair_table[a * self.sc.regions.len() + b]
     }
 
     #[inline]
     fn partitioned(&self, a: RegionId, b: RegionId) -> bool {
-        a != b
+        self.partitions_active > 0
+            && a != b
             && self
                 .pair_index(a, b)
                 .is_some_and(|i| self.partitioned[i] > 0)
@@ -1165,7 +1200,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             self.count_api_serving(),
             "api_serving out of step"
         );
-        if self.partitioned.iter().all(|&p| p == 0) {
+        if self.partitions_active == 0 {
             // Without a partition every running server reaches the primary.
             return (self.api_serving >= api.min_healthy, self.api_serving);
         }
@@ -2133,6 +2168,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             return;
         };
         self.partitioned[i] += 1;
+        self.partitions_active += 1;
         self.at(d, Ev::PartitionEnd { a, b, stochastic });
         self.note_with(|s| Happening::Down {
             component: format!("network {}", s.target_name(Target::RegionPair(a, b))),
@@ -2238,6 +2274,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             return;
         };
         self.partitioned[i] -= 1;
+        self.partitions_active -= 1;
         self.note_with(|s| Happening::Up {
             component: format!("network {}", s.target_name(Target::RegionPair(a, b))),
         });
