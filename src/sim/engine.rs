@@ -211,6 +211,7 @@ struct Scratch {
     api: Vec<ApiState>,
     nodes: Vec<NodeState>,
     zone_down: Vec<u32>,
+    zone_dark: Vec<bool>,
     zone_until: Vec<Micros>,
     region_down: Vec<u32>,
     region_until: Vec<Micros>,
@@ -250,6 +251,7 @@ impl Scratch {
         swap(&mut self.api, &mut sim.api);
         swap(&mut self.nodes, &mut sim.nodes);
         swap(&mut self.zone_down, &mut sim.zone_down);
+        swap(&mut self.zone_dark, &mut sim.zone_dark);
         swap(&mut self.zone_until, &mut sim.zone_until);
         swap(&mut self.region_down, &mut sim.region_down);
         swap(&mut self.region_until, &mut sim.region_until);
@@ -348,6 +350,9 @@ struct NodeState {
     data_since: Micros,
     /// Where the node runs now, if moved (restored into another region).
     relocated: Option<ZoneId>,
+    /// `relocated`, or the zone the scenario puts the node in: asked for
+    /// every node after every event.
+    zone: ZoneId,
     s_crash: Stream,
     s_restart: Stream,
     s_disk: Stream,
@@ -522,6 +527,10 @@ struct Sim<'e, 'a> {
     api: Vec<ApiState>,
     nodes: Vec<NodeState>,
     zone_down: Vec<u32>,
+    /// Zone z is down or in a region that is down: `zone_down[z] > 0 ||
+    /// region_down[its region] > 0`, kept by `recount_api`, which runs after
+    /// every change of either.
+    zone_dark: Vec<bool>,
     zone_until: Vec<Micros>,
     region_down: Vec<u32>,
     region_until: Vec<Micros>,
@@ -620,6 +629,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             api: Vec::new(),
             nodes: Vec::new(),
             zone_down: Vec::new(),
+            zone_dark: Vec::new(),
             zone_until: Vec::new(),
             region_down: Vec::new(),
             region_until: Vec::new(),
@@ -694,6 +704,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 frozen_applied: 0,
                 data_since: 0,
                 relocated: None,
+                zone: n.zone,
                 s_crash: Stream::new(ts, l.db_crash[i]),
                 s_restart: Stream::new(ts, l.db_restart[i]),
                 s_disk: Stream::new(ts, l.disk[i]),
@@ -709,6 +720,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         }));
         let (zones, regions) = (sc.zones.len(), sc.regions.len());
         refill(&mut sim.zone_down, zones, 0);
+        refill(&mut sim.zone_dark, zones, false);
         refill(&mut sim.zone_until, zones, 0);
         refill(&mut sim.region_down, regions, 0);
         refill(&mut sim.region_until, regions, 0);
@@ -805,7 +817,7 @@ impl<'e, 'a> Sim<'e, 'a> {
 
     #[inline(always)]
     fn node_zone(&self, n: NodeId) -> ZoneId {
-        self.nodes[n].relocated.unwrap_or(self.sc.nodes[n].zone)
+        self.nodes[n].zone
     }
 
     #[inline]
@@ -815,7 +827,7 @@ impl<'e, 'a> Sim<'e, 'a> {
 
     #[inline(always)]
     fn zone_is_down(&self, z: ZoneId) -> bool {
-        self.zone_down[z] > 0 || self.region_down[self.sc.zones[z].region] > 0
+        self.zone_dark[z]
     }
 
     #[inline(always)]
@@ -1185,8 +1197,12 @@ impl<'e, 'a> Sim<'e, 'a> {
             .count() as u32
     }
 
-    /// Brings `api_serving` up to date after a zone or region change.
+    /// Brings `zone_dark` and `api_serving` up to date after a zone or
+    /// region change.
     fn recount_api(&mut self) {
+        for (z, zone) in self.sc.zones.iter().enumerate() {
+            self.zone_dark[z] = self.zone_down[z] > 0 || self.region_down[zone.region] > 0;
+        }
         self.api_serving = self.count_api_serving();
     }
 
@@ -1195,11 +1211,17 @@ impl<'e, 'a> Sim<'e, 'a> {
             return (true, 0);
         };
         #[cfg(test)]
-        assert_eq!(
-            self.api_serving,
-            self.count_api_serving(),
-            "api_serving out of step"
-        );
+        {
+            assert_eq!(
+                self.api_serving,
+                self.count_api_serving(),
+                "api_serving out of step"
+            );
+            for (z, zone) in self.sc.zones.iter().enumerate() {
+                let dark = self.zone_down[z] > 0 || self.region_down[zone.region] > 0;
+                assert_eq!(self.zone_dark[z], dark, "zone_dark out of step");
+            }
+        }
         if self.partitions_active == 0 {
             // Without a partition every running server reaches the primary.
             return (self.api_serving >= api.min_healthy, self.api_serving);
@@ -1607,6 +1629,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         if self.zone_is_down(self.node_zone(n)) {
             let elsewhere = (0..self.sc.zones.len()).find(|&z| !self.zone_is_down(z));
             self.nodes[n].relocated = elsewhere.or(self.nodes[n].relocated);
+            self.nodes[n].zone = self.nodes[n].relocated.unwrap_or(self.sc.nodes[n].zone);
         }
         let st = &mut self.nodes[n];
         st.disk = Disk::Ok;
