@@ -9,7 +9,6 @@
 use crate::units::{Micros, YEAR};
 use rand::{Rng, RngExt};
 use statrs::distribution::{ContinuousCDF, Normal};
-use statrs::function::erf::erfc_inv;
 use statrs::function::gamma::gamma;
 
 /// z such that P(Z < z) = 0.95 for a standard normal.
@@ -159,10 +158,105 @@ pub fn open_unit<R: Rng + ?Sized>(rng: &mut R) -> f64 {
 /// A standard normal draw by inversion (one uniform per draw, so streams
 /// stay aligned).
 pub fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    let u = open_unit(rng).min(1.0 - f64::EPSILON);
-    // statrs's `Normal::inverse_cdf` for mean 0 and deviation 1, without
-    // building and checking a `Normal` per draw.
-    -(std::f64::consts::SQRT_2 * erfc_inv(2.0 * u))
+    normal_quantile(open_unit(rng).min(1.0 - f64::EPSILON))
+}
+
+/// The standard normal quantile: z with P(Z < z) = p, for 0 < p < 1.
+///
+/// Wichura's algorithm AS 241 (PPND16, Applied Statistics 37, 1988), as R's
+/// `qnorm` uses it: relative error about 1e-16. Chosen over statrs's
+/// `erfc_inv`-based inverse, which agrees with it to a few units in the
+/// last place (tested below), because 85% of draws (|p - 0.5| <= 0.425)
+/// need one rational function and no logarithm, where `erfc_inv` takes a
+/// logarithm for half of them: the log-normal draw was the costliest step
+/// of an API-server crash.
+#[allow(clippy::excessive_precision)]
+pub fn normal_quantile(p: f64) -> f64 {
+    let q = p - 0.5;
+    if q.abs() <= 0.425 {
+        let r = 0.180625 - q * q;
+        return q
+            * (((((((r * 2509.0809287301226727 + 33430.575583588128105) * r
+                + 67265.770927008700853)
+                * r
+                + 45921.953931549871457)
+                * r
+                + 13731.693765509461125)
+                * r
+                + 1971.5909503065514427)
+                * r
+                + 133.14166789178437745)
+                * r
+                + 3.387132872796366608)
+            / (((((((r * 5226.495278852854561 + 28729.085735721942674) * r
+                + 39307.89580009271061)
+                * r
+                + 21213.794301586595867)
+                * r
+                + 5394.1960214247511077)
+                * r
+                + 687.1870074920579083)
+                * r
+                + 42.313330701600911252)
+                * r
+                + 1.0);
+    }
+    let tail = if q < 0.0 { p } else { 1.0 - p };
+    let mut r = (-tail.ln()).sqrt();
+    let z = if r <= 5.0 {
+        r -= 1.6;
+        (((((((r * 7.7454501427834140764e-4 + 0.0227238449892691845833) * r
+            + 0.24178072517745061177)
+            * r
+            + 1.27045825245236838258)
+            * r
+            + 3.64784832476320460504)
+            * r
+            + 5.7694972214606914055)
+            * r
+            + 4.6303378461565452959)
+            * r
+            + 1.42343711074968357734)
+            / (((((((r * 1.05075007164441684324e-9 + 5.475938084995344946e-4) * r
+                + 0.0151986665636164571966)
+                * r
+                + 0.14810397642748007459)
+                * r
+                + 0.68976733498510000455)
+                * r
+                + 1.6763848301838038494)
+                * r
+                + 2.05319162663775882187)
+                * r
+                + 1.0)
+    } else {
+        r -= 5.0;
+        (((((((r * 2.01033439929228813265e-7 + 2.71155556874348757815e-5) * r
+            + 0.0012426609473880784386)
+            * r
+            + 0.026532189526576123093)
+            * r
+            + 0.29656057182850489123)
+            * r
+            + 1.7848265399172913358)
+            * r
+            + 5.4637849111641143699)
+            * r
+            + 6.6579046435011037772)
+            / (((((((r * 2.04426310338993978564e-15 + 1.4215117583164458887e-7) * r
+                + 1.8463183175100546818e-5)
+                * r
+                + 7.868691311456132591e-4)
+                * r
+                + 0.0148753612908506148525)
+                * r
+                + 0.13692988092273580531)
+                * r
+                + 0.59983220655588793769)
+                * r
+                + 1.0)
+    };
+    if q < 0.0 { -z } else { z }
 }
 
 #[cfg(test)]
@@ -211,6 +305,33 @@ mod tests {
             let frac = within as f64 / n as f64;
             assert!((frac - 0.2).abs() < 0.01, "{law:?}: {frac}");
         }
+    }
+
+    #[test]
+    fn normal_quantile_agrees_with_statrs() {
+        let reference =
+            |p: f64| -(std::f64::consts::SQRT_2 * statrs::function::erf::erfc_inv(2.0 * p));
+        let mut worst: f64 = 0.0;
+        let mut check = |p: f64| {
+            let (ours, theirs) = (normal_quantile(p), reference(p));
+            let err = (ours - theirs).abs() / theirs.abs().max(1e-300);
+            assert!(err < 1e-13, "p = {p:e}: {ours:e} vs {theirs:e}");
+            worst = worst.max(err);
+        };
+        // Every branch: the centre, both tails, the far tails.
+        for i in 1..200_000 {
+            check(i as f64 / 200_000.0);
+        }
+        for e in 1..300 {
+            let p = 10f64.powf(-(e as f64) / 1.0);
+            check(p);
+            check(1.0 - p.max(f64::EPSILON));
+        }
+        check(f64::EPSILON);
+        check(1.0 - f64::EPSILON);
+        assert!(worst < 1e-14, "worst relative difference {worst:e}");
+        assert_eq!(normal_quantile(0.5), 0.0);
+        assert!((normal_quantile(0.975) - 1.959_963_984_540_054).abs() < 1e-15);
     }
 
     #[test]
