@@ -136,8 +136,13 @@ pub struct MergeArgs {
 pub struct MigrationsArgs {
     /// A Flyway folder (V1__init.sql, ...) or a Liquibase formatted-SQL changelog file.
     pub path: PathBuf,
-    /// Write the migrations as [[migrations]] entries for a scenario to PATH (`-` for standard output).
-    #[arg(long, value_name = "PATH")]
+    // The help text is given as an attribute: in a doc comment, rustdoc
+    // would read `[[migrations]]` as a link.
+    #[arg(
+        long,
+        value_name = "PATH",
+        help = "Write the migrations as [[migrations]] entries for a scenario to PATH (`-` for standard output)"
+    )]
     pub toml: Option<PathBuf>,
     /// Simulated time at which the first migration runs (with --toml).
     #[arg(long, default_value = "30d")]
@@ -209,9 +214,14 @@ pub struct ReportArgs {
     /// Comma-separated strategies, as for `compare` (default: none,backup-only,async,semi-sync,sync,delayed,async+backup).
     #[arg(long, value_delimiter = ',')]
     pub strategies: Option<Vec<String>>,
-    /// Folder to write the report into (default: reports/<scenario name>). An existing report there is
-    /// replaced only once the new one is complete; a folder holding other files is refused.
-    #[arg(long, value_name = "DIR")]
+    // As an attribute: in a doc comment, rustdoc would read `<scenario
+    // name>` as an HTML tag.
+    #[arg(
+        long,
+        value_name = "DIR",
+        help = "Folder to write the report into (default: reports/<scenario name>). An existing report there is \
+                replaced only once the new one is complete; a folder holding other files is refused"
+    )]
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub common: Common,

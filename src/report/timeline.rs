@@ -1,6 +1,6 @@
 //! The story of one trial as a Gantt chart: the records a trial keeps when
 //! asked (`Engine::run_trial(.., record = true)`) turned into lanes,
-//! markers and shaded loss windows for [`charts::timeline_chart`].
+//! markers and shaded loss windows for [`crate::charts::timeline_chart`].
 //!
 //! Lanes, top to bottom:
 //!

@@ -14,7 +14,7 @@
 //! up inside that window. The cost of a trial therefore grows with the
 //! number of faults and repairs, not with the write rate or the horizon.
 //!
-//! After every event [`Sim::refresh`] recomputes, in one place, what follows
+//! After every event `Sim::refresh` recomputes, in one place, what follows
 //! from the state: which replicas receive the log, whether a recovery must
 //! be planned, whether the write path is up.
 
