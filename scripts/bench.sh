@@ -7,7 +7,7 @@
 #   REPEAT=5 scripts/bench.sh        five timings per figure (median shown)
 #
 # Environment: TRIALS (default "100000 1000000"), THREADS ("1 2"), REPEAT
-# (3), PEER_TRIALS (2000: the peer is slow), CHECK_TRIALS (20000: failsim
+# (3), PEER_TRIALS (2000: the peer is slow), CHECK_TRIALS (200000: failsim
 # trials for the cross-check), OUT (target/bench).
 #
 # Reports, for `compare` of every strategy on the default scenario: wall
@@ -22,7 +22,7 @@ TRIALS=${TRIALS:-"100000 1000000"}
 THREADS=${THREADS:-"1 2"}
 REPEAT=${REPEAT:-3}
 PEER_TRIALS=${PEER_TRIALS:-2000}
-CHECK_TRIALS=${CHECK_TRIALS:-20000}
+CHECK_TRIALS=${CHECK_TRIALS:-200000}
 OUT=${OUT:-target/bench}
 STRATEGIES=none,backup-only,async,semi-sync,sync,delayed,async+backup
 GNU_TIME=/usr/bin/time
