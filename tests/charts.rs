@@ -339,6 +339,18 @@ fn timeline_chart_renders() {
 }
 
 #[test]
+fn timeline_axis_ends_at_the_horizon() {
+    // A year in days: the axis must not be rounded up to 400 days, which
+    // would draw components as up after the trial ended.
+    let mut spec = timeline_sample();
+    spec.horizon_s = Some(365.0 * DAY_S);
+    let texts = svg_texts(&timeline_chart(&spec).unwrap());
+    assert!(texts.iter().any(|t| t == "time since trial start (days)"));
+    assert!(texts.iter().any(|t| t == "300"), "{texts:?}");
+    assert!(!texts.iter().any(|t| t == "400"), "{texts:?}");
+}
+
+#[test]
 fn timeline_time_unit_follows_the_span() {
     let mut spec = timeline_sample();
     spec.horizon_s = None;

@@ -253,7 +253,7 @@ pub fn timeline_chart(spec: &TimelineChart) -> Result<Chart, ChartError> {
         end = start + 3600.0;
     }
     let (unit_name, unit_s) = time_unit(end - start);
-    let x = Axis::new(
+    let mut x = Axis::new(
         &[start / unit_s, end / unit_s],
         AxisOptions {
             log: Some(false),
@@ -261,6 +261,15 @@ pub fn timeline_chart(spec: &TimelineChart) -> Result<Chart, ChartError> {
             pad: false,
         },
     );
+    if horizon.is_some() {
+        // The trial ends at its horizon: an axis rounded up past it (a year
+        // drawn to 400 days) would show components "up" after the end.
+        let hi = end / unit_s;
+        let inside = |t: f64| t <= hi * (1.0 + 1e-9);
+        x.hi = hi;
+        x.ticks.retain(|&(t, _)| inside(t));
+        x.light.retain(|&t| inside(t));
+    }
     let n = lanes.len() as f64;
     let y = Axis {
         scale: Scale::Linear { step: 1.0 },
