@@ -348,10 +348,9 @@ struct NodeState {
     frozen_applied: Micros,
     /// When this copy was last seeded from another (0: from the start).
     data_since: Micros,
-    /// Where the node runs now, if moved (restored into another region).
-    relocated: Option<ZoneId>,
-    /// `relocated`, or the zone the scenario puts the node in: asked for
-    /// every node after every event.
+    /// Where the node runs now: the zone the scenario puts it in, unless
+    /// it was restored into another (its own being down). Asked for every
+    /// node after every event.
     zone: ZoneId,
     s_crash: Stream,
     s_restart: Stream,
@@ -703,7 +702,6 @@ impl<'e, 'a> Sim<'e, 'a> {
                 frozen_received: 0,
                 frozen_applied: 0,
                 data_since: 0,
-                relocated: None,
                 zone: n.zone,
                 s_crash: Stream::new(ts, l.db_crash[i]),
                 s_restart: Stream::new(ts, l.db_restart[i]),
@@ -1628,8 +1626,7 @@ impl<'e, 'a> Sim<'e, 'a> {
     fn install_fresh_copy(&mut self, n: NodeId, position: Micros) {
         if self.zone_is_down(self.node_zone(n)) {
             let elsewhere = (0..self.sc.zones.len()).find(|&z| !self.zone_is_down(z));
-            self.nodes[n].relocated = elsewhere.or(self.nodes[n].relocated);
-            self.nodes[n].zone = self.nodes[n].relocated.unwrap_or(self.sc.nodes[n].zone);
+            self.nodes[n].zone = elsewhere.unwrap_or(self.nodes[n].zone);
         }
         let st = &mut self.nodes[n];
         st.disk = Disk::Ok;

@@ -1,23 +1,25 @@
-//! The future event list: a binary heap ordered by time, ties broken first
-//! in, first out, so that two events at the same microsecond always run in
-//! the order they were scheduled (the determinism rule nexosim uses too).
+//! The future event list, ordered by time, ties broken first in, first
+//! out, so that two events at the same microsecond always run in the order
+//! they were scheduled (the determinism rule nexosim uses too).
 //! Hand-written rather than `std::collections::BinaryHeap` so that only
-//! small keys move while sifting (the event heap was a tenth of a trial).
+//! small keys move (the event heap was a tenth of a trial).
 //!
 //! A trial rarely has more than a few dozen pending events (about one per
 //! component), and at that size a sorted array beats a heap: a pop takes
-//! the last key, a push finds its place by binary search and moves the
-//! later keys one step (a few hundred bytes), where a heap sifts down and
-//! up through branchy comparisons. So the keys are kept sorted, earliest
-//! last, until more than [`SORTED_MAX`] are pending; then, for the rest of
-//! the trial, they become a binary heap (a sorted array read from its end
-//! is already one), and every operation is O(log n) again.
+//! the last key, and a push walks in from the end, moving each key due
+//! before it one step (3 keys on average in the default scenario, since
+//! most new events are repairs due soon or failures due after many of the
+//! pending ones), where a heap sifts down and up through branchy
+//! comparisons. So the keys are kept sorted, earliest last, until more
+//! than [`SORTED_MAX`] are pending; then, for the rest of the trial, they
+//! become a binary heap (a sorted array read from its end is already one),
+//! and every operation is O(log n) again.
 
 use crate::units::Micros;
 
-/// A heap slot: the event's time, its scheduling number, and where the
+/// A queue entry: the event's time, its scheduling number, and where the
 /// event itself is kept. Events stay put in `slots` while the 24-byte
-/// keys move, which halves what a sift copies.
+/// keys move, which halves what a shift or a sift copies.
 #[derive(Clone, Copy)]
 struct Key {
     at: Micros,
@@ -40,11 +42,12 @@ pub const SORTED_MAX: usize = 128;
 /// of events, either sorted (earliest last) or, past [`SORTED_MAX`]
 /// pending events, a binary min-heap (see the module's comment).
 pub struct EventQueue<E> {
-    heap: Vec<Key>,
+    keys: Vec<Key>,
     slots: Vec<E>,
     free: Vec<u32>,
     seq: u64,
-    /// `heap` is sorted by (time, sequence), latest first, not a heap.
+    /// `keys` is sorted by (time, sequence), latest first, rather than a
+    /// heap.
     sorted: bool,
 }
 
@@ -52,7 +55,7 @@ pub struct EventQueue<E> {
 impl<E: Copy> Default for EventQueue<E> {
     fn default() -> Self {
         EventQueue {
-            heap: Vec::new(),
+            keys: Vec::new(),
             slots: Vec::new(),
             free: Vec::new(),
             seq: 0,
@@ -64,7 +67,7 @@ impl<E: Copy> Default for EventQueue<E> {
 impl<E: Copy> EventQueue<E> {
     pub fn new() -> Self {
         EventQueue {
-            heap: Vec::with_capacity(64),
+            keys: Vec::with_capacity(64),
             slots: Vec::with_capacity(64),
             free: Vec::with_capacity(64),
             seq: 0,
@@ -74,14 +77,15 @@ impl<E: Copy> EventQueue<E> {
 
     /// Empties the queue, keeping its memory for the next trial.
     pub fn clear(&mut self) {
-        self.heap.clear();
+        self.keys.clear();
         self.slots.clear();
         self.free.clear();
         self.seq = 0;
         self.sorted = true;
     }
 
-    /// Schedules `event` at `at`. Cost: O(log n).
+    /// Schedules `event` at `at`. Cost: O(k) while sorted, k the pending
+    /// events due before it; O(log n) as a heap.
     pub fn push(&mut self, at: Micros, event: E) {
         self.seq += 1;
         let slot = match self.free.pop() {
@@ -100,12 +104,12 @@ impl<E: Copy> EventQueue<E> {
             slot,
         };
         if self.sorted {
-            if self.heap.len() < SORTED_MAX {
+            if self.keys.len() < SORTED_MAX {
                 // The new key has the highest sequence number, so it goes
                 // after every key due no later: before them in this
                 // latest-first order.
-                self.heap.push(key);
-                let keys = self.heap.as_mut_slice();
+                self.keys.push(key);
+                let keys = self.keys.as_mut_slice();
                 let mut i = keys.len() - 1;
                 // SAFETY: `i` starts at the last index of `keys` and only
                 // decreases while positive, so `i` and `i - 1` are in bounds.
@@ -119,40 +123,40 @@ impl<E: Copy> EventQueue<E> {
                 return;
             }
             // Read from the end, the sorted keys are a valid min-heap.
-            self.heap.reverse();
+            self.keys.reverse();
             self.sorted = false;
         }
         // Sift up with a hole: parents move down until the key fits.
-        let mut i = self.heap.len();
-        self.heap.push(key);
+        let mut i = self.keys.len();
+        self.keys.push(key);
         while i > 0 {
             let parent = (i - 1) / 2;
-            if !key.before(&self.heap[parent]) {
+            if !key.before(&self.keys[parent]) {
                 break;
             }
-            self.heap[i] = self.heap[parent];
+            self.keys[i] = self.keys[parent];
             i = parent;
         }
-        self.heap[i] = key;
+        self.keys[i] = key;
     }
 
     /// Removes the earliest event if it is due strictly before `horizon`.
     pub fn pop_before(&mut self, horizon: Micros) -> Option<(Micros, E)> {
         if self.sorted {
-            let top = *self.heap.last()?;
+            let top = *self.keys.last()?;
             if top.at >= horizon {
                 return None;
             }
-            self.heap.pop();
+            self.keys.pop();
             self.free.push(top.slot);
             return Some((top.at, self.slots[top.slot as usize]));
         }
-        let top = *self.heap.first()?;
+        let top = *self.keys.first()?;
         if top.at >= horizon {
             return None;
         }
-        let last = self.heap.pop().expect("not empty");
-        let n = self.heap.len();
+        let last = self.keys.pop().expect("not empty");
+        let n = self.keys.len();
         if n > 0 {
             // Sift the last key down from the root with a hole.
             let mut i = 0;
@@ -162,29 +166,29 @@ impl<E: Copy> EventQueue<E> {
                     break;
                 }
                 let right = left + 1;
-                let child = if right < n && self.heap[right].before(&self.heap[left]) {
+                let child = if right < n && self.keys[right].before(&self.keys[left]) {
                     right
                 } else {
                     left
                 };
-                if !self.heap[child].before(&last) {
+                if !self.keys[child].before(&last) {
                     break;
                 }
-                self.heap[i] = self.heap[child];
+                self.keys[i] = self.keys[child];
                 i = child;
             }
-            self.heap[i] = last;
+            self.keys[i] = last;
         }
         self.free.push(top.slot);
         Some((top.at, self.slots[top.slot as usize]))
     }
 
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.keys.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.keys.is_empty()
     }
 }
 
