@@ -187,9 +187,15 @@ impl<'a> Engine<'a> {
             // trial are these; the first event of a trial always gets the
             // full refresh.
             let api_only = matches!(ev.0, Ev::ApiCrash { .. } | Ev::ApiRestart { .. });
-            sim.handle(ev);
+            if api_only {
+                sim.handle_api(ev);
+            } else {
+                sim.handle(ev);
+            }
             if api_only && !full_refresh && sim.outcome.events > 1 {
-                sim.refresh_write_path();
+                if !sim.write_path_settled() {
+                    sim.refresh_write_path();
+                }
             } else {
                 sim.refresh();
             }
@@ -361,6 +367,9 @@ struct NodeState {
 
 struct ApiState {
     crashed: bool,
+    /// The server's zone (from the scenario), read at every crash and
+    /// restart.
+    zone: ZoneId,
     epoch: u32,
     s_crash: Stream,
     s_restart: Stream,
@@ -572,6 +581,10 @@ struct Sim<'e, 'a> {
     /// runs after every event, need not walk the pool.
     api_serving: u32,
     write_up: bool,
+    /// The API pool's sufficiency and the time at the last write-path
+    /// check (see `write_path_settled`).
+    api_ok_seen: bool,
+    write_path_seen_at: Micros,
     down_since: Option<Micros>,
     downs: Vec<(Micros, Micros)>,
     outage_owner: Option<usize>,
@@ -657,6 +670,8 @@ impl<'e, 'a> Sim<'e, 'a> {
             logical: None,
             api_serving: api_len as u32,
             write_up: true,
+            api_ok_seen: true,
+            write_path_seen_at: 0,
             down_since: None,
             downs: Vec::new(),
             outage_owner: None,
@@ -710,8 +725,10 @@ impl<'e, 'a> Sim<'e, 'a> {
                 s_lag: Stream::new(ts, l.lag[i]),
             }));
         sim.api.clear();
+        let api_zones = sc.api.as_ref().map_or(&[][..], |a| &a.servers[..]);
         sim.api.extend((0..api_len).map(|k| ApiState {
             crashed: false,
+            zone: api_zones[k],
             epoch: 0,
             s_crash: Stream::new(ts, l.api_crash[k]),
             s_restart: Stream::new(ts, l.api_restart[k]),
@@ -1259,6 +1276,8 @@ impl<'e, 'a> Sim<'e, 'a> {
             }
         }
         let (api_ok, healthy) = self.api_capacity_ok();
+        self.api_ok_seen = api_ok;
+        self.write_path_seen_at = self.now;
         let db_ok = serving
             && !self.sync_blocked
             && self.now >= self.stall_until
@@ -1287,6 +1306,23 @@ impl<'e, 'a> Sim<'e, 'a> {
                 self.note(Happening::WritesStopped { why });
             }
         }
+    }
+
+    /// After an API server's event: whether [`Sim::refresh_write_path`]
+    /// would change nothing, so it need not run. Such an event moves only
+    /// the count of serving servers, so the write path can move only if
+    /// the pool's sufficiency changed, or (with a partition) the walk over
+    /// the pool could give another answer, or the stall that ends at
+    /// `stall_until` ended since the last check (the one input that
+    /// changes with time alone).
+    #[inline]
+    fn write_path_settled(&self) -> bool {
+        let Some(api) = &self.sc.api else {
+            return false;
+        };
+        self.partitions_active == 0
+            && (self.api_serving >= api.min_healthy) == self.api_ok_seen
+            && !(self.write_path_seen_at < self.stall_until && self.stall_until <= self.now)
     }
 
     fn why_down(&self, serving: bool, api_ok: bool, healthy: u32) -> String {
@@ -1852,9 +1888,10 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
     }
 
-    fn handle(&mut self, (ev, inc): (Ev, Option<usize>)) {
+    /// The API servers' own events, most of a trial's: handled apart from
+    /// [`Sim::handle`], whose size makes every call to it costly.
+    fn handle_api(&mut self, (ev, inc): (Ev, Option<usize>)) {
         self.ctx = inc;
-        let sc = self.sc;
         match ev {
             Ev::ApiCrash { server, epoch } => {
                 if epoch != self.api[server].epoch {
@@ -1867,7 +1904,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 let st = &mut self.api[server];
                 st.epoch += 1;
                 let epoch = st.epoch;
-                if let Some(f) = &sc.faults.api_crash {
+                if let Some(f) = &self.sc.faults.api_crash {
                     let t = self.api[server].s_crash.sample(&f.time_to_failure);
                     self.at_new(t, Ev::ApiCrash { server, epoch });
                 }
@@ -1875,6 +1912,15 @@ impl<'e, 'a> Sim<'e, 'a> {
                     component: s.e.api_names[server].to_string(),
                 });
             }
+            _ => self.handle((ev, inc)),
+        }
+    }
+
+    fn handle(&mut self, (ev, inc): (Ev, Option<usize>)) {
+        self.ctx = inc;
+        let sc = self.sc;
+        match ev {
+            Ev::ApiCrash { .. } | Ev::ApiRestart { .. } => self.handle_api((ev, inc)),
             Ev::NodeCrash { node, epoch } => {
                 if epoch != self.nodes[node].crash_epoch {
                     return;
@@ -2040,8 +2086,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             return;
         }
         self.api[k].crashed = crashed;
-        let z = self.sc.api.as_ref().expect("server exists").servers[k];
-        if !self.zone_is_down(z) {
+        if !self.zone_is_down(self.api[k].zone) {
             if crashed {
                 self.api_serving -= 1;
             } else {

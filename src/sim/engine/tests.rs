@@ -14,13 +14,17 @@ fn scenario(text: &str, file: &str) -> Scenario {
 fn same_with_and_without_shortcuts(base: &Scenario, strategies: &[&str], trials: u64) {
     for s in strategies {
         let sc = strategy::apply(base, s).expect("known strategy");
-        let e = Engine::new(&sc);
-        for t in 0..trials {
-            for record in [false, true] {
-                let fast = e.run_trial_with(sc.seed, t, record, false);
-                let full = e.run_trial_with(sc.seed, t, record, true);
-                assert_eq!(fast, full, "{} trial {t} (record {record})", s);
-            }
+        same_trials(&sc, s, trials);
+    }
+}
+
+fn same_trials(sc: &Scenario, what: &str, trials: u64) {
+    let e = Engine::new(sc);
+    for t in 0..trials {
+        for record in [false, true] {
+            let fast = e.run_trial_with(sc.seed, t, record, false);
+            let full = e.run_trial_with(sc.seed, t, record, true);
+            assert_eq!(fast, full, "{what} trial {t} (record {record})");
         }
     }
 }
@@ -54,4 +58,14 @@ fn fault_heavy_scenario_is_unchanged_by_the_shortcuts() {
         "fault-heavy.toml",
     );
     same_with_and_without_shortcuts(&base, &["async", "sync", "active-active"], 3);
+}
+
+#[test]
+fn every_builtin_scenario_is_unchanged_by_the_shortcuts() {
+    // Among them: API pools that fall short of capacity, partitions,
+    // migrations that stall writes or hold locks, destroyed regions.
+    for (name, text) in library::BUILTIN {
+        let sc = scenario(text, &format!("{name}.toml"));
+        same_trials(&sc, name, 40);
+    }
 }
