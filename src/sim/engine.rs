@@ -186,12 +186,25 @@ impl<'a> Engine<'a> {
             // nothing), so only the write path can move. Most events of a
             // trial are these; the first event of a trial always gets the
             // full refresh.
-            let api_only = matches!(ev.0, Ev::ApiCrash { .. } | Ev::ApiRestart { .. });
-            if api_only {
-                sim.handle_api(ev);
-            } else {
-                sim.handle(ev);
-            }
+            // The API servers' own events, most of a trial's, are handled
+            // here rather than through `handle`, whose size makes every
+            // call to it costly.
+            let api_only = match ev {
+                (Ev::ApiCrash { server, epoch }, inc) => {
+                    sim.ctx = inc;
+                    sim.on_api_crash(server, epoch);
+                    true
+                }
+                (Ev::ApiRestart { server }, inc) => {
+                    sim.ctx = inc;
+                    sim.on_api_restart(server);
+                    true
+                }
+                _ => {
+                    sim.handle(ev);
+                    false
+                }
+            };
             if api_only && !full_refresh && sim.outcome.events > 1 {
                 if !sim.write_path_settled() {
                     sim.refresh_write_path();
@@ -1212,11 +1225,17 @@ impl<'e, 'a> Sim<'e, 'a> {
             .count() as u32
     }
 
+    /// Whether zone `z` is down or in a region that is down, from the
+    /// counts (what `zone_dark` caches).
+    fn zone_dark_now(&self, z: ZoneId) -> bool {
+        self.zone_down[z] > 0 || self.region_down[self.sc.zones[z].region] > 0
+    }
+
     /// Brings `zone_dark` and `api_serving` up to date after a zone or
     /// region change.
     fn recount_api(&mut self) {
-        for (z, zone) in self.sc.zones.iter().enumerate() {
-            self.zone_dark[z] = self.zone_down[z] > 0 || self.region_down[zone.region] > 0;
+        for z in 0..self.sc.zones.len() {
+            self.zone_dark[z] = self.zone_dark_now(z);
         }
         self.api_serving = self.count_api_serving();
     }
@@ -1232,9 +1251,12 @@ impl<'e, 'a> Sim<'e, 'a> {
                 self.count_api_serving(),
                 "api_serving out of step"
             );
-            for (z, zone) in self.sc.zones.iter().enumerate() {
-                let dark = self.zone_down[z] > 0 || self.region_down[zone.region] > 0;
-                assert_eq!(self.zone_dark[z], dark, "zone_dark out of step");
+            for z in 0..self.sc.zones.len() {
+                assert_eq!(
+                    self.zone_dark[z],
+                    self.zone_dark_now(z),
+                    "zone_dark out of step"
+                );
             }
         }
         if self.partitions_active == 0 {
@@ -1888,39 +1910,32 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
     }
 
-    /// The API servers' own events, most of a trial's: handled apart from
-    /// [`Sim::handle`], whose size makes every call to it costly.
-    fn handle_api(&mut self, (ev, inc): (Ev, Option<usize>)) {
-        self.ctx = inc;
-        match ev {
-            Ev::ApiCrash { server, epoch } => {
-                if epoch != self.api[server].epoch {
-                    return;
-                }
-                self.crash_api(server, None);
-            }
-            Ev::ApiRestart { server } => {
-                self.set_api_crashed(server, false);
-                let st = &mut self.api[server];
-                st.epoch += 1;
-                let epoch = st.epoch;
-                if let Some(f) = &self.sc.faults.api_crash {
-                    let t = self.api[server].s_crash.sample(&f.time_to_failure);
-                    self.at_new(t, Ev::ApiCrash { server, epoch });
-                }
-                self.note_with(|s| Happening::Up {
-                    component: s.e.api_names[server].to_string(),
-                });
-            }
-            _ => self.handle((ev, inc)),
+    fn on_api_crash(&mut self, server: usize, epoch: u32) {
+        if epoch == self.api[server].epoch {
+            self.crash_api(server, None);
         }
+    }
+
+    fn on_api_restart(&mut self, server: usize) {
+        self.set_api_crashed(server, false);
+        let st = &mut self.api[server];
+        st.epoch += 1;
+        let epoch = st.epoch;
+        if let Some(f) = &self.sc.faults.api_crash {
+            let t = self.api[server].s_crash.sample(&f.time_to_failure);
+            self.at_new(t, Ev::ApiCrash { server, epoch });
+        }
+        self.note_with(|s| Happening::Up {
+            component: s.e.api_names[server].to_string(),
+        });
     }
 
     fn handle(&mut self, (ev, inc): (Ev, Option<usize>)) {
         self.ctx = inc;
         let sc = self.sc;
         match ev {
-            Ev::ApiCrash { .. } | Ev::ApiRestart { .. } => self.handle_api((ev, inc)),
+            Ev::ApiCrash { server, epoch } => self.on_api_crash(server, epoch),
+            Ev::ApiRestart { server } => self.on_api_restart(server),
             Ev::NodeCrash { node, epoch } => {
                 if epoch != self.nodes[node].crash_epoch {
                     return;
