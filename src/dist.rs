@@ -33,6 +33,7 @@ pub enum Dist {
 
 impl Dist {
     /// Draws one duration.
+    #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> Micros {
         let v = match *self {
             Dist::Fixed(v) => return v,
@@ -41,10 +42,7 @@ impl Dist {
             Dist::LogNormal { mu, sigma } => (mu + sigma * standard_normal(rng)).exp(),
             Dist::Uniform { min, max } => min + (max - min) * rng.random::<f64>(),
         };
-        // Clamp: a law with a huge tail must not overflow the clock. Adding
-        // a half and truncating rounds as `round` does for these
-        // non-negative values, without a libm call on baseline x86-64.
-        (v.clamp(0.0, crate::units::DURATION_MAX as f64) + 0.5) as Micros
+        to_micros(v)
     }
 
     /// The mean, in microseconds.
@@ -148,6 +146,22 @@ pub fn time_to_failure(law: FailureLaw, rate: FailureRate) -> Dist {
             }
         }
     }
+}
+
+/// A drawn duration in microseconds, rounded to the nearest.
+///
+/// Clamped: a law with a huge tail must not overflow the clock (and NaN,
+/// which `max` discards, gives zero). Adding a half and truncating rounds
+/// as `round` does for these non-negative values, without a libm call on
+/// baseline x86-64; the value is known to fit an `i64`, so the conversion
+/// is one instruction instead of the checked sequence `as u64` needs.
+#[inline(always)]
+fn to_micros(v: f64) -> Micros {
+    let x = v.max(0.0).min(crate::units::DURATION_MAX as f64) + 0.5;
+    // SAFETY: `x` is finite and in [0.5, DURATION_MAX + 0.5], far inside
+    // the range of i64 (DURATION_MAX is about 3.2e17 < 9.2e18).
+    let whole = unsafe { x.to_int_unchecked::<i64>() };
+    whole as Micros
 }
 
 /// A uniform draw in (0, 1]: never zero, so its logarithm is finite.
@@ -264,6 +278,33 @@ mod tests {
     use super::*;
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
+
+    #[test]
+    fn durations_round_to_the_nearest_microsecond_within_the_clock() {
+        use crate::units::DURATION_MAX;
+        // What `(v.clamp(0.0, max) + 0.5) as u64` gave, NaN included.
+        let reference = |v: f64| (v.clamp(0.0, DURATION_MAX as f64) + 0.5) as Micros;
+        for v in [
+            0.0,
+            -0.0,
+            0.49,
+            0.5,
+            2.5,
+            1e6 - 0.5,
+            7.776e12 + 0.4999,
+            -3.0,
+            -f64::INFINITY,
+            f64::INFINITY,
+            1e300,
+            DURATION_MAX as f64,
+            DURATION_MAX as f64 + 0.6,
+            f64::NAN,
+        ] {
+            assert_eq!(to_micros(v), reference(v), "{v}");
+        }
+        assert_eq!(to_micros(f64::NAN), 0);
+        assert_eq!(to_micros(f64::INFINITY), DURATION_MAX);
+    }
 
     fn sample_mean(d: &Dist, n: usize) -> f64 {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
