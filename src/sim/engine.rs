@@ -708,7 +708,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             s_partition_dur: Vec::new(),
         };
         scratch.swap(&mut sim);
-        sim.queue.clear();
+        sim.queue.clear(sc.horizon);
         sim.nodes.clear();
         sim.nodes
             .extend(sc.nodes.iter().enumerate().map(|(i, n)| NodeState {

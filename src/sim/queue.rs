@@ -49,6 +49,11 @@ pub struct EventQueue<E> {
     /// `keys` is sorted by (time, sequence), latest first, rather than a
     /// heap.
     sorted: bool,
+    /// Events due at or after this are dropped when pushed: the trial ends
+    /// before them. Every failure chain ends with one (the failure drawn
+    /// after the year's last repair), and, due after nearly every pending
+    /// event, it is the costliest kind to insert.
+    horizon: Micros,
 }
 
 /// An empty queue that has not allocated yet.
@@ -60,6 +65,7 @@ impl<E: Copy> Default for EventQueue<E> {
             free: Vec::new(),
             seq: 0,
             sorted: true,
+            horizon: Micros::MAX,
         }
     }
 }
@@ -72,22 +78,30 @@ impl<E: Copy> EventQueue<E> {
             free: Vec::with_capacity(64),
             seq: 0,
             sorted: true,
+            horizon: Micros::MAX,
         }
     }
 
-    /// Empties the queue, keeping its memory for the next trial.
-    pub fn clear(&mut self) {
+    /// Empties the queue, keeping its memory for the next trial, whose
+    /// events due at or after `horizon` will be dropped.
+    pub fn clear(&mut self, horizon: Micros) {
         self.keys.clear();
         self.slots.clear();
         self.free.clear();
         self.seq = 0;
         self.sorted = true;
+        self.horizon = horizon;
     }
 
-    /// Schedules `event` at `at`. Cost: O(k) while sorted, k the pending
-    /// events due before it; O(log n) as a heap.
+    /// Schedules `event` at `at`, unless it is due at or after the horizon
+    /// set by [`EventQueue::clear`] (then no pop could return it). Cost:
+    /// O(k) while sorted, k the pending events due before it; O(log n) as
+    /// a heap.
     pub fn push(&mut self, at: Micros, event: E) {
         self.seq += 1;
+        if at >= self.horizon {
+            return;
+        }
         let slot = match self.free.pop() {
             Some(i) => {
                 self.slots[i as usize] = event;
@@ -208,6 +222,20 @@ mod tests {
         assert_eq!(q.pop_before(100), Some((5, "b2")));
         assert_eq!(q.pop_before(9), None);
         assert_eq!(q.len(), 1);
+    }
+
+    #[test]
+    fn events_due_at_or_after_the_horizon_are_dropped() {
+        let mut q = EventQueue::new();
+        q.clear(10);
+        q.push(10, "at the horizon");
+        q.push(3, "a");
+        q.push(11, "after it");
+        q.push(3, "b");
+        assert_eq!(q.len(), 2);
+        assert_eq!(q.pop_before(u64::MAX), Some((3, "a")));
+        assert_eq!(q.pop_before(u64::MAX), Some((3, "b")));
+        assert!(q.is_empty());
     }
 
     /// Both layouts: the sorted array up to `SORTED_MAX` pending events
