@@ -94,6 +94,31 @@ fn keep_worst(list: &mut Vec<WorstIncident>, key: impl Fn(&WorstIncident) -> u64
     list.truncate(WORST_KEPT);
 }
 
+/// Whether an incident with this key, trial and time could still be among
+/// the [`WORST_KEPT`] worst of `list`, by `keep_worst`'s order.
+///
+/// `list` is sorted from its first element to its `WORST_KEPT`-th as soon
+/// as it has that many (`add_incident` sorts it then, and `keep_worst`
+/// whenever it runs), and later candidates are only appended: so its
+/// `WORST_KEPT`-th element is a floor under the worst kept so far, and a
+/// candidate that does not come strictly before it can never rank (on a
+/// full tie the earlier candidate stays first, as in the stable sort).
+/// Most incidents of a long run are skipped here instead of being pushed
+/// and sorted away.
+fn may_rank(
+    list: &[WorstIncident],
+    value: u64,
+    trial: u64,
+    at_us: u64,
+    key: impl Fn(&WorstIncident) -> u64,
+) -> bool {
+    let Some(floor) = list.get(WORST_KEPT - 1) else {
+        return true;
+    };
+    (std::cmp::Reverse(value), trial, at_us)
+        < (std::cmp::Reverse(key(floor)), floor.trial, floor.at_us)
+}
+
 /// Kinds of incident that lose nothing and never stop writes, with how many
 /// of each one trial had; a trial has few kinds, so a short list is faster
 /// than a map.
@@ -200,15 +225,15 @@ impl StrategyPartial {
             rpo_us: i.rpo,
             rto_us: i.rto,
         };
-        if i.rpo > 0 {
+        if i.rpo > 0 && may_rank(&d.worst_rpo, i.rpo, trial, i.at, |w| w.rpo_us) {
             d.worst_rpo.push(w());
-            if d.worst_rpo.len() > 4 * WORST_KEPT {
+            if d.worst_rpo.len() == WORST_KEPT || d.worst_rpo.len() > 4 * WORST_KEPT {
                 keep_worst(&mut d.worst_rpo, |w| w.rpo_us);
             }
         }
-        if i.rto > 0 {
+        if i.rto > 0 && may_rank(&d.worst_rto, i.rto, trial, i.at, |w| w.rto_us) {
             d.worst_rto.push(w());
-            if d.worst_rto.len() > 4 * WORST_KEPT {
+            if d.worst_rto.len() == WORST_KEPT || d.worst_rto.len() > 4 * WORST_KEPT {
                 keep_worst(&mut d.worst_rto, |w| w.rto_us);
             }
         }
@@ -435,6 +460,84 @@ mod tests {
             serde_json::to_string(&tallied).unwrap(),
             serde_json::to_string(&reference).unwrap()
         );
+    }
+
+    /// The worst lists, built with `may_rank` skipping candidates, hold
+    /// exactly the first `WORST_KEPT` of all incidents in `keep_worst`'s
+    /// order (ties on value, trial and time included).
+    #[test]
+    fn worst_lists_match_a_ranking_of_every_incident() {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let mut p = StrategyPartial::new("s", 0);
+        let mut all = Vec::new();
+        for trial in 0..20 {
+            // Many incidents a trial, with few distinct values and times in
+            // no order: ties on value, and on value and trial, are common.
+            let incidents: Vec<Incident> = (0..rng.random_range(0..200))
+                .map(|n| Incident {
+                    cause: FaultKind::DbCrash,
+                    target: format!("db{n}").into(),
+                    disruption: Disruption::Software,
+                    at: rng.random_range(0..8) * 1_000_000,
+                    lost_writes: 1,
+                    rpo: rng.random_range(0..4) * 1_000_000,
+                    rto: rng.random_range(0..30) * 1_000_000,
+                    diverged_writes: 0,
+                    recovery: None,
+                })
+                .collect();
+            all.extend(incidents.iter().map(|i| (trial, i.clone())));
+            p.add(&TrialOutcome {
+                trial,
+                incidents,
+                ..Default::default()
+            });
+        }
+        p.normalize();
+        let d = &p.by_disruption[&Disruption::Software];
+        for (list, key) in [
+            (&d.worst_rpo, (|i: &Incident| i.rpo) as fn(&Incident) -> u64),
+            (&d.worst_rto, |i: &Incident| i.rto),
+        ] {
+            let mut want: Vec<&(u64, Incident)> = all.iter().filter(|(_, i)| key(i) > 0).collect();
+            // Stable: full ties stay in the order they were folded in.
+            want.sort_by_key(|(t, i)| (std::cmp::Reverse(key(i)), *t, i.at));
+            want.truncate(WORST_KEPT);
+            let got: Vec<(u64, u64, &str)> = list
+                .iter()
+                .map(|w| (w.trial, w.at_us, w.target.as_str()))
+                .collect();
+            let want: Vec<(u64, u64, &str)> = want
+                .iter()
+                .map(|(t, i)| (*t, i.at, i.target.as_str()))
+                .collect();
+            assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn may_rank_follows_the_order_of_keep_worst() {
+        let w = |value, trial, at_us| WorstIncident {
+            trial,
+            at_us,
+            cause: FaultKind::DbCrash,
+            target: "db1".into(),
+            lost_writes: 1,
+            rpo_us: value,
+            rto_us: 0,
+        };
+        let rank = |list: &[WorstIncident], v, t, at| may_rank(list, v, t, at, |w| w.rpo_us);
+        let mut list: Vec<WorstIncident> =
+            (0..WORST_KEPT as u64).map(|k| w(50 - k, 3, 10)).collect();
+        assert!(rank(&list[..WORST_KEPT - 1], 1, 99, 99), "not full yet");
+        list[WORST_KEPT - 1] = w(5, 3, 10);
+        assert!(rank(&list, 6, 9, 99), "larger value");
+        assert!(rank(&list, 5, 2, 99), "same value, earlier trial");
+        assert!(rank(&list, 5, 3, 9), "same value and trial, earlier");
+        assert!(!rank(&list, 5, 3, 10), "a full tie keeps the earlier one");
+        assert!(!rank(&list, 5, 3, 11), "same value and trial, later");
+        assert!(!rank(&list, 5, 4, 0), "same value, later trial");
+        assert!(!rank(&list, 4, 0, 0), "smaller value");
     }
 
     #[test]
