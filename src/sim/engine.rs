@@ -31,6 +31,7 @@ use crate::units::{DAY, HOUR, Micros, human_duration};
 use rand::distr::Distribution;
 use statrs::distribution::Poisson;
 use std::cell::RefCell;
+use std::num::NonZeroU32;
 
 /// Stream labels hashed once per scenario, so a trial only mixes integers.
 #[derive(Clone, Debug)]
@@ -191,13 +192,13 @@ impl<'a> Engine<'a> {
             // call to it costly.
             let api_only = match ev {
                 (Ev::ApiCrash { server, epoch }, inc) => {
-                    sim.ctx = inc;
-                    sim.on_api_crash(server, epoch);
+                    sim.ctx = from_inc(inc);
+                    sim.on_api_crash(server as usize, epoch);
                     true
                 }
                 (Ev::ApiRestart { server }, inc) => {
-                    sim.ctx = inc;
-                    sim.on_api_restart(server);
+                    sim.ctx = from_inc(inc);
+                    sim.on_api_restart(server as usize);
                     true
                 }
                 _ => {
@@ -226,7 +227,7 @@ impl<'a> Engine<'a> {
 /// refills every one.
 #[derive(Default)]
 struct Scratch {
-    queue: EventQueue<(Ev, Option<usize>)>,
+    queue: EventQueue<(Ev, Inc)>,
     api: Vec<ApiState>,
     nodes: Vec<NodeState>,
     zone_down: Vec<u32>,
@@ -412,7 +413,7 @@ enum PlanStory {
 }
 
 struct Recovery {
-    epoch: u64,
+    epoch: u32,
     incident: Option<usize>,
     failed_at: Micros,
     plan: Plan,
@@ -427,7 +428,7 @@ struct Corruption {
 
 /// A recovery from logical damage in progress.
 struct LogicalRestore {
-    epoch: u64,
+    epoch: u32,
     corruption: usize,
     detected_at: Micros,
     position: Micros,
@@ -449,88 +450,66 @@ struct Split {
 }
 
 struct PendingSplit {
-    epoch: u64,
+    epoch: u32,
     candidate: NodeId,
     fence_at: Option<Micros>,
     regions: (RegionId, RegionId),
     incident: Option<usize>,
 }
 
+/// An event. Indices and epochs are `u32` so that an event is 12 bytes
+/// and a queue entry (with its incident) 32: the queue moves entries, not
+/// references to them. A scenario's component counts are far below 2^32,
+/// and so are the epochs of a trial, which is capped at 50 million events.
 #[derive(Clone, Copy, Debug)]
 enum Ev {
-    ApiCrash {
-        server: usize,
-        epoch: u32,
-    },
-    ApiRestart {
-        server: usize,
-    },
-    NodeCrash {
-        node: NodeId,
-        epoch: u32,
-    },
-    NodeRestart {
-        node: NodeId,
-        epoch: u32,
-    },
-    DiskLoss {
-        node: NodeId,
-        epoch: u32,
-    },
-    DiskReplaced {
-        node: NodeId,
-        epoch: u32,
-    },
-    RebuildDone {
-        node: NodeId,
-        epoch: u32,
-    },
-    ZoneDown {
-        zone: ZoneId,
-    },
-    ZoneUp {
-        zone: ZoneId,
-        stochastic: bool,
-    },
-    RegionDown {
-        region: RegionId,
-    },
-    RegionUp {
-        region: RegionId,
-        stochastic: bool,
-    },
-    PartitionStart {
-        pair: usize,
-    },
-    PartitionEnd {
-        a: RegionId,
-        b: RegionId,
-        stochastic: bool,
-    },
+    ApiCrash { server: u32, epoch: u32 },
+    ApiRestart { server: u32 },
+    NodeCrash { node: u32, epoch: u32 },
+    NodeRestart { node: u32, epoch: u32 },
+    DiskLoss { node: u32, epoch: u32 },
+    DiskReplaced { node: u32, epoch: u32 },
+    RebuildDone { node: u32, epoch: u32 },
+    ZoneDown { zone: u32 },
+    ZoneUp { zone: u32, stochastic: bool },
+    RegionDown { region: u32 },
+    RegionUp { region: u32, stochastic: bool },
+    PartitionStart { pair: u32 },
+    PartitionEnd { a: u32, b: u32, stochastic: bool },
     Delete,
-    Scheduled {
-        index: usize,
-    },
-    MigrationRun {
-        index: usize,
-    },
-    Detect {
-        corruption: usize,
-    },
-    Recover {
-        epoch: u64,
-    },
-    LogicalRestored {
-        epoch: u64,
-    },
-    SplitFence {
-        epoch: u64,
-    },
-    SplitPromote {
-        epoch: u64,
-    },
+    Scheduled { index: u32 },
+    MigrationRun { index: u32 },
+    Detect { corruption: u32 },
+    Recover { epoch: u32 },
+    LogicalRestored { epoch: u32 },
+    SplitFence { epoch: u32 },
+    SplitPromote { epoch: u32 },
     LockEnd,
     StallEnd,
+}
+
+/// An index or epoch as an [`Ev`] holds it.
+#[inline(always)]
+fn ix(i: usize) -> u32 {
+    debug_assert!(u32::try_from(i).is_ok(), "index {i} does not fit an event");
+    i as u32
+}
+
+/// The incident a queued event belongs to (`Sim::ctx`), in 4 bytes:
+/// its index plus one, so that `None` costs nothing.
+type Inc = Option<NonZeroU32>;
+
+// A queued event and its incident: 16 bytes, so a queue entry is 32.
+const _: () = assert!(std::mem::size_of::<(Ev, Inc)>() == 16);
+
+#[inline(always)]
+fn to_inc(ctx: Option<usize>) -> Inc {
+    ctx.and_then(|i| NonZeroU32::new(ix(i) + 1))
+}
+
+#[inline(always)]
+fn from_inc(inc: Inc) -> Option<usize> {
+    inc.map(|i| i.get() as usize - 1)
 }
 
 /// The state of one trial.
@@ -539,7 +518,7 @@ struct Sim<'e, 'a> {
     sc: &'a Scenario,
     trial_seed: u64,
     now: Micros,
-    queue: EventQueue<(Ev, Option<usize>)>,
+    queue: EventQueue<(Ev, Inc)>,
     /// The incident the event being handled belongs to.
     ctx: Option<usize>,
     record: bool,
@@ -576,7 +555,7 @@ struct Sim<'e, 'a> {
     /// started under another value lost its source.
     source_epoch: u64,
     replan: bool,
-    epoch: u64,
+    epoch: u32,
     fenced: bool,
     split: Option<Split>,
     pending_split: Option<PendingSplit>,
@@ -781,7 +760,7 @@ impl<'e, 'a> Sim<'e, 'a> {
 
     fn at(&mut self, delay: Micros, ev: Ev) {
         let at = self.now.saturating_add(delay);
-        self.queue.push(at, (ev, self.ctx));
+        self.queue.push(at, (ev, to_inc(self.ctx)));
     }
 
     fn note(&mut self, what: Happening) {
@@ -1632,7 +1611,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         (self.log_bytes(span) / self.sc.replication.replay_throughput * 1e6) as Micros
     }
 
-    fn on_recover(&mut self, epoch: u64) {
+    fn on_recover(&mut self, epoch: u32) {
         let Some(rec) = self.recovery.take_if(|r| r.epoch == epoch) else {
             return;
         };
@@ -1740,7 +1719,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
         let epoch = st.disk_epoch;
         let t = (self.sc.workload.data_size / self.sc.database.rebuild_throughput * 1e6) as Micros;
-        self.at(t, Ev::RebuildDone { node: n, epoch });
+        self.at(t, Ev::RebuildDone { node: ix(n), epoch });
         self.note_with(|s| Happening::Rebuilding {
             node: s.sc.nodes[n].name.clone(),
             ready_in: t,
@@ -1757,7 +1736,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 self.at_new(
                     t,
                     Ev::ApiCrash {
-                        server: k,
+                        server: ix(k),
                         epoch: 0,
                     },
                 );
@@ -1770,19 +1749,19 @@ impl<'e, 'a> Sim<'e, 'a> {
         if let Some(f) = &sc.faults.zone_outage {
             for z in 0..sc.zones.len() {
                 let t = self.s_zone[z].sample(&f.time_to_failure);
-                self.at_new(t, Ev::ZoneDown { zone: z });
+                self.at_new(t, Ev::ZoneDown { zone: ix(z) });
             }
         }
         if let Some(f) = &sc.faults.region_outage {
             for r in 0..sc.regions.len() {
                 let t = self.s_region[r].sample(&f.time_to_failure);
-                self.at_new(t, Ev::RegionDown { region: r });
+                self.at_new(t, Ev::RegionDown { region: ix(r) });
             }
         }
         if let Some(f) = &sc.faults.partition {
             for p in 0..self.e.region_pairs.len() {
                 let t = self.s_partition[p].sample(&f.time_to_failure);
-                self.at_new(t, Ev::PartitionStart { pair: p });
+                self.at_new(t, Ev::PartitionStart { pair: ix(p) });
             }
         }
         if let Some(f) = &sc.faults.accidental_delete {
@@ -1790,10 +1769,12 @@ impl<'e, 'a> Sim<'e, 'a> {
             self.at_new(t, Ev::Delete);
         }
         for (i, e) in sc.events.iter().enumerate() {
-            self.queue.push(e.at, (Ev::Scheduled { index: i }, None));
+            self.queue
+                .push(e.at, (Ev::Scheduled { index: ix(i) }, None));
         }
         for (i, m) in sc.migrations.iter().enumerate() {
-            self.queue.push(m.at, (Ev::MigrationRun { index: i }, None));
+            self.queue
+                .push(m.at, (Ev::MigrationRun { index: ix(i) }, None));
         }
     }
 
@@ -1803,7 +1784,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             st.crash_epoch += 1;
             let epoch = st.crash_epoch;
             let t = st.s_crash.sample(&f.time_to_failure);
-            self.at_new(t, Ev::NodeCrash { node: n, epoch });
+            self.at_new(t, Ev::NodeCrash { node: ix(n), epoch });
         }
     }
 
@@ -1813,7 +1794,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         if let Some(f) = &self.sc.faults.disk_loss {
             let epoch = st.disk_fail_epoch;
             let t = st.s_disk.sample(&f.time_to_failure);
-            self.at_new(t, Ev::DiskLoss { node: n, epoch });
+            self.at_new(t, Ev::DiskLoss { node: ix(n), epoch });
         }
     }
 
@@ -1825,7 +1806,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         st.restart_epoch += 1;
         st.restart_at = self.now + restart;
         let epoch = st.restart_epoch;
-        self.at(restart, Ev::NodeRestart { node: n, epoch });
+        self.at(restart, Ev::NodeRestart { node: ix(n), epoch });
         self.note_with(|s| Happening::Down {
             component: s.sc.nodes[n].name.clone(),
             why: format!("process crashed; restarts in {}", human_duration(restart)),
@@ -1851,7 +1832,10 @@ impl<'e, 'a> Sim<'e, 'a> {
         st.connected = false;
         let epoch = st.disk_epoch;
         let replace = st.s_replace.sample(&self.sc.database.disk_replace);
-        self.at(replace_after + replace, Ev::DiskReplaced { node: n, epoch });
+        self.at(
+            replace_after + replace,
+            Ev::DiskReplaced { node: ix(n), epoch },
+        );
         self.note_with(|s| Happening::Down {
             component: s.sc.nodes[n].name.clone(),
             why: format!(
@@ -1923,20 +1907,27 @@ impl<'e, 'a> Sim<'e, 'a> {
         let epoch = st.epoch;
         if let Some(f) = &self.sc.faults.api_crash {
             let t = self.api[server].s_crash.sample(&f.time_to_failure);
-            self.at_new(t, Ev::ApiCrash { server, epoch });
+            self.at_new(
+                t,
+                Ev::ApiCrash {
+                    server: ix(server),
+                    epoch,
+                },
+            );
         }
         self.note_with(|s| Happening::Up {
             component: s.e.api_names[server].to_string(),
         });
     }
 
-    fn handle(&mut self, (ev, inc): (Ev, Option<usize>)) {
-        self.ctx = inc;
+    fn handle(&mut self, (ev, inc): (Ev, Inc)) {
+        self.ctx = from_inc(inc);
         let sc = self.sc;
         match ev {
-            Ev::ApiCrash { server, epoch } => self.on_api_crash(server, epoch),
-            Ev::ApiRestart { server } => self.on_api_restart(server),
+            Ev::ApiCrash { server, epoch } => self.on_api_crash(server as usize, epoch),
+            Ev::ApiRestart { server } => self.on_api_restart(server as usize),
             Ev::NodeCrash { node, epoch } => {
+                let node = node as usize;
                 if epoch != self.nodes[node].crash_epoch {
                     return;
                 }
@@ -1948,6 +1939,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 self.crash_node(node);
             }
             Ev::NodeRestart { node, epoch } => {
+                let node = node as usize;
                 if epoch != self.nodes[node].restart_epoch {
                     return;
                 }
@@ -1961,6 +1953,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 }
             }
             Ev::DiskLoss { node, epoch } => {
+                let node = node as usize;
                 if epoch != self.nodes[node].disk_fail_epoch {
                     return;
                 }
@@ -1968,12 +1961,14 @@ impl<'e, 'a> Sim<'e, 'a> {
                 self.lose_disk(node, 0);
             }
             Ev::DiskReplaced { node, epoch } => {
+                let node = node as usize;
                 if epoch != self.nodes[node].disk_epoch {
                     return;
                 }
                 self.on_disk_replaced(node);
             }
             Ev::RebuildDone { node, epoch } => {
+                let node = node as usize;
                 if epoch != self.nodes[node].disk_epoch {
                     return;
                 }
@@ -1996,6 +1991,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 });
             }
             Ev::ZoneDown { zone } => {
+                let zone = zone as usize;
                 let f = sc
                     .faults
                     .zone_outage
@@ -2007,6 +2003,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 self.zone_outage(zone, d, true);
             }
             Ev::ZoneUp { zone, stochastic } => {
+                let zone = zone as usize;
                 self.zone_down[zone] -= 1;
                 self.recount_api();
                 self.replan = true;
@@ -2017,10 +2014,11 @@ impl<'e, 'a> Sim<'e, 'a> {
                 }
                 if stochastic && let Some(f) = &sc.faults.zone_outage {
                     let t = self.s_zone[zone].sample(&f.time_to_failure);
-                    self.at_new(t, Ev::ZoneDown { zone });
+                    self.at_new(t, Ev::ZoneDown { zone: ix(zone) });
                 }
             }
             Ev::RegionDown { region } => {
+                let region = region as usize;
                 let f = sc
                     .faults
                     .region_outage
@@ -2035,6 +2033,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 self.region_outage(region, d, destroy, true);
             }
             Ev::RegionUp { region, stochastic } => {
+                let region = region as usize;
                 self.region_down[region] -= 1;
                 self.region_is_down[region] = self.region_down[region] > 0;
                 self.recount_api();
@@ -2046,10 +2045,11 @@ impl<'e, 'a> Sim<'e, 'a> {
                 }
                 if stochastic && let Some(f) = &sc.faults.region_outage {
                     let t = self.s_region[region].sample(&f.time_to_failure);
-                    self.at_new(t, Ev::RegionDown { region });
+                    self.at_new(t, Ev::RegionDown { region: ix(region) });
                 }
             }
             Ev::PartitionStart { pair } => {
+                let pair = pair as usize;
                 let f = sc
                     .faults
                     .partition
@@ -2061,7 +2061,9 @@ impl<'e, 'a> Sim<'e, 'a> {
                 self.open_incident(FaultKind::Partition, name, None);
                 self.partition(a, b, d, true);
             }
-            Ev::PartitionEnd { a, b, stochastic } => self.on_partition_end(a, b, stochastic),
+            Ev::PartitionEnd { a, b, stochastic } => {
+                self.on_partition_end(a as usize, b as usize, stochastic)
+            }
             Ev::Delete => {
                 let f = sc
                     .faults
@@ -2075,9 +2077,9 @@ impl<'e, 'a> Sim<'e, 'a> {
                 let t = self.s_delete.sample(&f.time_to_failure);
                 self.at_new(t, Ev::Delete);
             }
-            Ev::Scheduled { index } => self.scheduled(index),
-            Ev::MigrationRun { index } => self.migration(index),
-            Ev::Detect { corruption } => self.on_detect(corruption),
+            Ev::Scheduled { index } => self.scheduled(index as usize),
+            Ev::MigrationRun { index } => self.migration(index as usize),
+            Ev::Detect { corruption } => self.on_detect(corruption as usize),
             Ev::Recover { epoch } => self.on_recover(epoch),
             Ev::LogicalRestored { epoch } => self.on_logical_restored(epoch),
             Ev::SplitFence { epoch } => {
@@ -2120,7 +2122,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             .sample(&self.sc.api.as_ref().expect("server exists").restart);
         self.set_api_crashed(k, true);
         self.api[k].epoch += 1;
-        self.at(restart, Ev::ApiRestart { server: k });
+        self.at(restart, Ev::ApiRestart { server: ix(k) });
         self.note_with(|s| Happening::Down {
             component: s.e.api_names[k].to_string(),
             why: format!("crashed; restarts in {}", human_duration(restart)),
@@ -2195,7 +2197,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         self.at(
             d,
             Ev::ZoneUp {
-                zone: z,
+                zone: ix(z),
                 stochastic,
             },
         );
@@ -2216,7 +2218,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         self.at(
             d,
             Ev::RegionUp {
-                region: r,
+                region: ix(r),
                 stochastic,
             },
         );
@@ -2249,7 +2251,14 @@ impl<'e, 'a> Sim<'e, 'a> {
         };
         self.partitioned[i] += 1;
         self.partitions_active += 1;
-        self.at(d, Ev::PartitionEnd { a, b, stochastic });
+        self.at(
+            d,
+            Ev::PartitionEnd {
+                a: ix(a),
+                b: ix(b),
+                stochastic,
+            },
+        );
         self.note_with(|s| Happening::Down {
             component: format!("network {}", s.target_name(Target::RegionPair(a, b))),
             why: format!("network partition for {}", human_duration(d)),
@@ -2295,7 +2304,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         self.at(detect + promote, Ev::SplitPromote { epoch });
     }
 
-    fn on_split_promote(&mut self, epoch: u64) {
+    fn on_split_promote(&mut self, epoch: u32) {
         let Some(p) = self.pending_split.take_if(|p| p.epoch == epoch) else {
             return;
         };
@@ -2400,7 +2409,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         if stochastic && let Some(f) = &self.sc.faults.partition {
             let pair = self.pair_index(a, b).expect("pair exists");
             let t = self.s_partition[pair].sample(&f.time_to_failure);
-            self.at_new(t, Ev::PartitionStart { pair });
+            self.at_new(t, Ev::PartitionStart { pair: ix(pair) });
         }
     }
 
@@ -2438,7 +2447,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             incident: self.ctx,
             what,
         });
-        self.at(detect, Ev::Detect { corruption: id });
+        self.at(detect, Ev::Detect { corruption: ix(id) });
     }
 
     fn on_detect(&mut self, id: usize) {
@@ -2560,7 +2569,7 @@ impl<'e, 'a> Sim<'e, 'a> {
         });
     }
 
-    fn on_logical_restored(&mut self, epoch: u64) {
+    fn on_logical_restored(&mut self, epoch: u32) {
         let Some(l) = self.logical.take_if(|l| l.epoch == epoch) else {
             return;
         };

@@ -1,53 +1,54 @@
 //! The future event list, ordered by time, ties broken first in, first
 //! out, so that two events at the same microsecond always run in the order
 //! they were scheduled (the determinism rule nexosim uses too).
-//! Hand-written rather than `std::collections::BinaryHeap` so that only
-//! small keys move (the event heap was a tenth of a trial).
+//! Hand-written rather than `std::collections::BinaryHeap` so that the
+//! common case can be a sorted array (the event heap was a tenth of a
+//! trial).
 //!
 //! A trial rarely has more than a few dozen pending events (about one per
 //! component), and at that size a sorted array beats a heap: a pop takes
-//! the last key, and a push walks in from the end, moving each key due
-//! before it one step (3 keys on average in the default scenario, since
-//! most new events are repairs due soon or failures due after many of the
+//! the last entry, and a push walks in from the end, moving each entry due
+//! before it one step (3 on average in the default scenario, since most
+//! new events are repairs due soon or failures due after many of the
 //! pending ones), where a heap sifts down and up through branchy
-//! comparisons. So the keys are kept sorted, earliest last, until more
+//! comparisons. So the entries are kept sorted, earliest last, until more
 //! than [`SORTED_MAX`] are pending; then, for the rest of the trial, they
 //! become a binary heap (a sorted array read from its end is already one),
 //! and every operation is O(log n) again.
+//!
+//! Entries hold their event: the engine's events are small (16 bytes), so
+//! an entry is 32 bytes, and moving it costs what moving a 24-byte key to
+//! a separate slab of events did, without the slab's free list.
 
 use crate::units::Micros;
 
-/// A queue entry: the event's time, its scheduling number, and where the
-/// event itself is kept. Events stay put in `slots` while the 24-byte
-/// keys move, which halves what a shift or a sift copies.
+/// A queue entry: the event's time, its scheduling number, and the event.
 #[derive(Clone, Copy)]
-struct Key {
+struct Entry<E> {
     at: Micros,
     seq: u64,
-    slot: u32,
+    event: E,
 }
 
-impl Key {
+impl<E> Entry<E> {
     /// Earlier first, then first scheduled.
     #[inline(always)]
-    fn before(&self, other: &Key) -> bool {
+    fn before(&self, other: &Entry<E>) -> bool {
         (self.at, self.seq) < (other.at, other.seq)
     }
 }
 
-/// Pending events up to which the keys are kept as a sorted array.
+/// Pending events up to which the entries are kept as a sorted array.
 pub const SORTED_MAX: usize = 128;
 
-/// A time-ordered queue of events with FIFO tie-breaking: keys over a slab
-/// of events, either sorted (earliest last) or, past [`SORTED_MAX`]
-/// pending events, a binary min-heap (see the module's comment).
+/// A time-ordered queue of events with FIFO tie-breaking: either a sorted
+/// array (earliest last) or, past [`SORTED_MAX`] pending events, a binary
+/// min-heap (see the module's comment).
 pub struct EventQueue<E> {
-    keys: Vec<Key>,
-    slots: Vec<E>,
-    free: Vec<u32>,
+    entries: Vec<Entry<E>>,
     seq: u64,
-    /// `keys` is sorted by (time, sequence), latest first, rather than a
-    /// heap.
+    /// `entries` is sorted by (time, sequence), latest first, rather than
+    /// a heap.
     sorted: bool,
     /// Events due at or after this are dropped when pushed: the trial ends
     /// before them. Every failure chain ends with one (the failure drawn
@@ -60,9 +61,7 @@ pub struct EventQueue<E> {
 impl<E: Copy> Default for EventQueue<E> {
     fn default() -> Self {
         EventQueue {
-            keys: Vec::new(),
-            slots: Vec::new(),
-            free: Vec::new(),
+            entries: Vec::new(),
             seq: 0,
             sorted: true,
             horizon: Micros::MAX,
@@ -73,21 +72,15 @@ impl<E: Copy> Default for EventQueue<E> {
 impl<E: Copy> EventQueue<E> {
     pub fn new() -> Self {
         EventQueue {
-            keys: Vec::with_capacity(64),
-            slots: Vec::with_capacity(64),
-            free: Vec::with_capacity(64),
-            seq: 0,
-            sorted: true,
-            horizon: Micros::MAX,
+            entries: Vec::with_capacity(64),
+            ..Self::default()
         }
     }
 
     /// Empties the queue, keeping its memory for the next trial, whose
     /// events due at or after `horizon` will be dropped.
     pub fn clear(&mut self, horizon: Micros) {
-        self.keys.clear();
-        self.slots.clear();
-        self.free.clear();
+        self.entries.clear();
         self.seq = 0;
         self.sorted = true;
         self.horizon = horizon;
@@ -102,77 +95,66 @@ impl<E: Copy> EventQueue<E> {
         if at >= self.horizon {
             return;
         }
-        let slot = match self.free.pop() {
-            Some(i) => {
-                self.slots[i as usize] = event;
-                i
-            }
-            None => {
-                self.slots.push(event);
-                u32::try_from(self.slots.len() - 1).expect("over 4 billion pending events")
-            }
-        };
-        let key = Key {
+        let entry = Entry {
             at,
             seq: self.seq,
-            slot,
+            event,
         };
         if self.sorted {
-            if self.keys.len() < SORTED_MAX {
-                // The new key has the highest sequence number, so it goes
-                // after every key due no later: before them in this
+            if self.entries.len() < SORTED_MAX {
+                // The new entry has the highest sequence number, so it goes
+                // after every entry due no later: before them in this
                 // latest-first order.
-                self.keys.push(key);
-                let keys = self.keys.as_mut_slice();
-                let mut i = keys.len() - 1;
-                // SAFETY: `i` starts at the last index of `keys` and only
+                self.entries.push(entry);
+                let entries = self.entries.as_mut_slice();
+                let mut i = entries.len() - 1;
+                // SAFETY: `i` starts at the last index of `entries` and only
                 // decreases while positive, so `i` and `i - 1` are in bounds.
                 unsafe {
-                    while i > 0 && keys.get_unchecked(i - 1).at <= at {
-                        *keys.get_unchecked_mut(i) = *keys.get_unchecked(i - 1);
+                    while i > 0 && entries.get_unchecked(i - 1).at <= at {
+                        *entries.get_unchecked_mut(i) = *entries.get_unchecked(i - 1);
                         i -= 1;
                     }
-                    *keys.get_unchecked_mut(i) = key;
+                    *entries.get_unchecked_mut(i) = entry;
                 }
                 return;
             }
-            // Read from the end, the sorted keys are a valid min-heap.
-            self.keys.reverse();
+            // Read from the end, the sorted entries are a valid min-heap.
+            self.entries.reverse();
             self.sorted = false;
         }
-        // Sift up with a hole: parents move down until the key fits.
-        let mut i = self.keys.len();
-        self.keys.push(key);
+        // Sift up with a hole: parents move down until the entry fits.
+        let mut i = self.entries.len();
+        self.entries.push(entry);
         while i > 0 {
             let parent = (i - 1) / 2;
-            if !key.before(&self.keys[parent]) {
+            if !entry.before(&self.entries[parent]) {
                 break;
             }
-            self.keys[i] = self.keys[parent];
+            self.entries[i] = self.entries[parent];
             i = parent;
         }
-        self.keys[i] = key;
+        self.entries[i] = entry;
     }
 
     /// Removes the earliest event if it is due strictly before `horizon`.
     pub fn pop_before(&mut self, horizon: Micros) -> Option<(Micros, E)> {
         if self.sorted {
-            let top = *self.keys.last()?;
+            let top = *self.entries.last()?;
             if top.at >= horizon {
                 return None;
             }
-            self.keys.pop();
-            self.free.push(top.slot);
-            return Some((top.at, self.slots[top.slot as usize]));
+            self.entries.pop();
+            return Some((top.at, top.event));
         }
-        let top = *self.keys.first()?;
+        let top = *self.entries.first()?;
         if top.at >= horizon {
             return None;
         }
-        let last = self.keys.pop().expect("not empty");
-        let n = self.keys.len();
+        let last = self.entries.pop().expect("not empty");
+        let n = self.entries.len();
         if n > 0 {
-            // Sift the last key down from the root with a hole.
+            // Sift the last entry down from the root with a hole.
             let mut i = 0;
             loop {
                 let left = 2 * i + 1;
@@ -180,29 +162,28 @@ impl<E: Copy> EventQueue<E> {
                     break;
                 }
                 let right = left + 1;
-                let child = if right < n && self.keys[right].before(&self.keys[left]) {
+                let child = if right < n && self.entries[right].before(&self.entries[left]) {
                     right
                 } else {
                     left
                 };
-                if !self.keys[child].before(&last) {
+                if !self.entries[child].before(&last) {
                     break;
                 }
-                self.keys[i] = self.keys[child];
+                self.entries[i] = self.entries[child];
                 i = child;
             }
-            self.keys[i] = last;
+            self.entries[i] = last;
         }
-        self.free.push(top.slot);
-        Some((top.at, self.slots[top.slot as usize]))
+        Some((top.at, top.event))
     }
 
     pub fn len(&self) -> usize {
-        self.keys.len()
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.entries.is_empty()
     }
 }
 
