@@ -100,25 +100,30 @@ impl<E: Copy> EventQueue<E> {
             seq: self.seq,
             event,
         };
-        if self.sorted {
-            if self.entries.len() < SORTED_MAX {
-                // The new entry has the highest sequence number, so it goes
-                // after every entry due no later: before them in this
-                // latest-first order.
-                self.entries.push(entry);
-                let entries = self.entries.as_mut_slice();
-                let mut i = entries.len() - 1;
-                // SAFETY: `i` starts at the last index of `entries` and only
-                // decreases while positive, so `i` and `i - 1` are in bounds.
-                unsafe {
-                    while i > 0 && entries.get_unchecked(i - 1).at <= at {
-                        *entries.get_unchecked_mut(i) = *entries.get_unchecked(i - 1);
-                        i -= 1;
-                    }
-                    *entries.get_unchecked_mut(i) = entry;
-                }
-                return;
+        if !self.sorted || self.entries.len() >= SORTED_MAX {
+            return self.push_heap(entry);
+        }
+        // The new entry has the highest sequence number, so it goes after
+        // every entry due no later: before them in this latest-first order.
+        self.entries.push(entry);
+        let entries = self.entries.as_mut_slice();
+        let mut i = entries.len() - 1;
+        // SAFETY: `i` starts at the last index of `entries` and only
+        // decreases while positive, so `i` and `i - 1` are in bounds.
+        unsafe {
+            while i > 0 && entries.get_unchecked(i - 1).at <= at {
+                *entries.get_unchecked_mut(i) = *entries.get_unchecked(i - 1);
+                i -= 1;
             }
+            *entries.get_unchecked_mut(i) = entry;
+        }
+    }
+
+    /// [`EventQueue::push`] past [`SORTED_MAX`] pending events: out of line,
+    /// like [`EventQueue::pop_heap_before`].
+    #[inline(never)]
+    fn push_heap(&mut self, entry: Entry<E>) {
+        if self.sorted {
             // Read from the end, the sorted entries are a valid min-heap.
             self.entries.reverse();
             self.sorted = false;
@@ -138,15 +143,24 @@ impl<E: Copy> EventQueue<E> {
     }
 
     /// Removes the earliest event if it is due strictly before `horizon`.
+    #[inline]
     pub fn pop_before(&mut self, horizon: Micros) -> Option<(Micros, E)> {
-        if self.sorted {
-            let top = *self.entries.last()?;
-            if top.at >= horizon {
-                return None;
-            }
-            self.entries.pop();
-            return Some((top.at, top.event));
+        if !self.sorted {
+            return self.pop_heap_before(horizon);
         }
+        let top = *self.entries.last()?;
+        if top.at >= horizon {
+            return None;
+        }
+        self.entries.pop();
+        Some((top.at, top.event))
+    }
+
+    /// [`EventQueue::pop_before`] once the entries are a heap: out of line,
+    /// so that the sorted case, nearly every trial's only one, inlines
+    /// into the event loop.
+    #[inline(never)]
+    fn pop_heap_before(&mut self, horizon: Micros) -> Option<(Micros, E)> {
         let top = *self.entries.first()?;
         if top.at >= horizon {
             return None;
