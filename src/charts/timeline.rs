@@ -352,6 +352,23 @@ fn lane_center(i: usize, n: f64) -> f64 {
     n - i as f64 - 0.5
 }
 
+/// Radius of an event marker, in pixels; the widest shape reaches two
+/// pixels further.
+const MARKER_RADIUS: i32 = 6;
+
+/// Pixel column `x` moved inside `range` by at least `half_width`, so that
+/// a marker drawn there does not cross the plot's frame: an event at the
+/// trial's start or on its last day is nudged in by a few pixels (a few
+/// hours on a year's axis) rather than drawn over the axis line.
+fn inside(x: i32, range: &std::ops::Range<i32>, half_width: i32) -> i32 {
+    let (lo, hi) = (range.start + half_width, range.end - 1 - half_width);
+    if lo > hi {
+        (range.start + range.end) / 2
+    } else {
+        x.clamp(lo, hi)
+    }
+}
+
 /// The unit for a time axis spanning `span_s` seconds: (name, seconds).
 fn time_unit(span_s: f64) -> (&'static str, f64) {
     if span_s <= 180.0 {
@@ -440,10 +457,27 @@ impl Paint for Plan {
                 continue;
             }
             let center = lane_center(event.row, n);
-            let pixel = chart.backend_coord(&(t(event.at_s), center));
+            let (x, y) = chart.backend_coord(&(t(event.at_s), center));
             let (shape, fill, outline) = event.kind.look();
-            draw_marker(root, pixel, shape, fill, outline, 6)?;
+            let x = inside(x, &x_px, MARKER_RADIUS + 2);
+            draw_marker(root, (x, y), shape, fill, outline, MARKER_RADIUS)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_stay_inside_the_plot() {
+        let plot = 100..900;
+        assert_eq!(inside(100, &plot, 8), 108, "at the start");
+        assert_eq!(inside(899, &plot, 8), 891, "on the last pixel");
+        assert_eq!(inside(500, &plot, 8), 500, "inside: unmoved");
+        assert_eq!(inside(108, &plot, 8), 108);
+        assert_eq!(inside(891, &plot, 8), 891);
+        assert_eq!(inside(3, &(0..10), 8), 5, "narrower than a marker: centred");
     }
 }
