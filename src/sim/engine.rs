@@ -459,8 +459,9 @@ struct PendingSplit {
 
 /// An event. Indices and epochs are `u32` so that an event is 12 bytes
 /// and a queue entry (with its incident) 32: the queue moves entries, not
-/// references to them. A scenario's component counts are far below 2^32,
-/// and so are the epochs of a trial, which is capped at 50 million events.
+/// references to them. Validation bounds a scenario's components far below
+/// 2^32 (`scenario::validate::NODES_MAX` and its neighbours), and a trial,
+/// capped at 50 million events, cannot count epochs or corruptions past it.
 #[derive(Clone, Copy, Debug)]
 enum Ev {
     ApiCrash { server: u32, epoch: u32 },
