@@ -185,8 +185,9 @@ impl<'a> Engine<'a> {
             // nothing that the database side of refresh reads, and that
             // side is idempotent (a second run right after a first changes
             // nothing), so only the write path can move. Most events of a
-            // trial are these; the first event of a trial always gets the
-            // full refresh.
+            // trial are these; `handle` says when another event moved only
+            // the API pool too (a zone holding no database node). The
+            // first event of a trial always gets the full refresh.
             // The API servers' own events, most of a trial's, are handled
             // here rather than through `handle`, whose size makes every
             // call to it costly.
@@ -201,10 +202,7 @@ impl<'a> Engine<'a> {
                     sim.on_api_restart(server as usize);
                     true
                 }
-                _ => {
-                    sim.handle(ev);
-                    false
-                }
+                _ => sim.handle(ev),
             };
             if api_only && !full_refresh && sim.outcome.events > 1 {
                 if !sim.write_path_settled() {
@@ -1921,8 +1919,28 @@ impl<'e, 'a> Sim<'e, 'a> {
         });
     }
 
-    fn handle(&mut self, (ev, inc): (Ev, Inc)) {
+    /// Handles an event other than an API server's own; returns whether it
+    /// moved at most the API pool, as those do (see `run_trial_in`): an
+    /// outage of a zone holding no database node, starting or ending while
+    /// no recovery is under way.
+    fn handle(&mut self, (ev, inc): (Ev, Inc)) -> bool {
         self.ctx = from_inc(inc);
+        let pool_only = match ev {
+            Ev::ZoneDown { zone } | Ev::ZoneUp { zone, .. } => {
+                self.recovery.is_none() && self.nodes.iter().all(|n| n.zone != zone as usize)
+            }
+            _ => false,
+        };
+        self.dispatch(ev);
+        if pool_only {
+            // What a refresh would do with the flag a zone's return raises:
+            // with no recovery under way, nothing but clear it.
+            self.replan = false;
+        }
+        pool_only
+    }
+
+    fn dispatch(&mut self, ev: Ev) {
         let sc = self.sc;
         match ev {
             Ev::ApiCrash { server, epoch } => self.on_api_crash(server as usize, epoch),

@@ -69,3 +69,32 @@ fn every_builtin_scenario_is_unchanged_by_the_shortcuts() {
         same_trials(&sc, name, 40);
     }
 }
+
+/// A zone holding no database node returns while a recovery is under way
+/// (the crashed primary is waited for: it restarts before a failover could
+/// start), the one case where a zone's return makes the full refresh
+/// re-plan: the trial is the same with or without the shortcuts.
+#[test]
+fn zone_event_during_a_recovery_is_unchanged_by_the_shortcuts() {
+    let text = library::builtin(library::DEFAULT).unwrap().replace(
+        r#"restart = { dist = "lognormal", median = "45s", p95 = "3m" }"#,
+        r#"restart = "20s""#,
+    ) + r#"
+[[events]]
+at = "9d23h"
+fault = "zone-outage"
+target = "us-east-1c"
+duration = "1h10s"
+
+[[events]]
+at = "10d"
+fault = "db-crash"
+target = "db1"
+"#;
+    let sc = scenario(&text, "ecommerce-wait.toml");
+    assert!(
+        text.contains(r#"restart = "20s""#),
+        "the restart was replaced"
+    );
+    same_trials(&sc, "primary waited for", 40);
+}
