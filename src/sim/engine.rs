@@ -65,6 +65,11 @@ pub struct Engine<'a> {
     api_names: Vec<SmallStr>,
     /// The database nodes' names, ready to copy into incidents.
     node_names: Vec<SmallStr>,
+    /// `api_in_zone[z]`: the API servers in zone z, whose service a change
+    /// of the zone's darkness moves.
+    api_in_zone: Vec<Vec<usize>>,
+    /// `zones_in_region[r]`: the zones of region r.
+    zones_in_region: Vec<Vec<ZoneId>>,
 }
 
 impl<'a> Engine<'a> {
@@ -121,6 +126,19 @@ impl<'a> Engine<'a> {
             pair_table,
             api_names: api_names().map(SmallStr::from).collect(),
             node_names: sc.nodes.iter().map(|n| SmallStr::new(&n.name)).collect(),
+            api_in_zone: (0..sc.zones.len())
+                .map(|z| {
+                    let servers = sc.api.as_ref().map_or(&[][..], |a| &a.servers[..]);
+                    (0..servers.len()).filter(|&k| servers[k] == z).collect()
+                })
+                .collect(),
+            zones_in_region: (0..sc.regions.len())
+                .map(|r| {
+                    (0..sc.zones.len())
+                        .filter(|&z| sc.zones[z].region == r)
+                        .collect()
+                })
+                .collect(),
         }
     }
 
@@ -527,8 +545,8 @@ struct Sim<'e, 'a> {
     nodes: Vec<NodeState>,
     zone_down: Vec<u32>,
     /// Zone z is down or in a region that is down: `zone_down[z] > 0 ||
-    /// region_down[its region] > 0`, kept by `recount_api`, which runs after
-    /// every change of either.
+    /// region_down[its region] > 0`, kept by `zone_changed`, which runs
+    /// after every change of either.
     zone_dark: Vec<bool>,
     zone_until: Vec<Micros>,
     region_down: Vec<u32>,
@@ -567,9 +585,9 @@ struct Sim<'e, 'a> {
     logical: Option<LogicalRestore>,
 
     /// API servers neither crashed nor in a zone or region that is down.
-    /// Kept by crash_api and ApiRestart (one server) and by recount_api
-    /// (after any zone or region change), so that the write path, which
-    /// runs after every event, need not walk the pool.
+    /// Kept by crash_api and ApiRestart (one server) and by zone_changed
+    /// (the servers of a zone whose darkness changed), so that the write
+    /// path, which runs after every event, need not walk the pool.
     api_serving: u32,
     write_up: bool,
     /// The API pool's sufficiency and the time at the last write-path
@@ -1193,7 +1211,9 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
     }
 
-    /// The API servers neither crashed nor in a zone that is down.
+    /// The API servers neither crashed nor in a zone that is down: what
+    /// `api_serving` keeps, recounted (the unit tests compare the two).
+    #[cfg(test)]
     fn count_api_serving(&self) -> u32 {
         let Some(api) = &self.sc.api else { return 0 };
         api.servers
@@ -1209,13 +1229,34 @@ impl<'e, 'a> Sim<'e, 'a> {
         self.zone_down[z] > 0 || self.region_down[self.sc.zones[z].region] > 0
     }
 
-    /// Brings `zone_dark` and `api_serving` up to date after a zone or
-    /// region change.
-    fn recount_api(&mut self) {
-        for z in 0..self.sc.zones.len() {
-            self.zone_dark[z] = self.zone_dark_now(z);
+    /// Brings zone `z`'s darkness up to date after its count or its
+    /// region's changed, and `api_serving` with it: only the servers of `z`
+    /// can start or stop serving (the engine's unit tests check the count
+    /// against a recount at every event).
+    fn zone_changed(&mut self, z: ZoneId) {
+        let dark = self.zone_dark_now(z);
+        if dark == self.zone_dark[z] {
+            return;
         }
-        self.api_serving = self.count_api_serving();
+        self.zone_dark[z] = dark;
+        let e = self.e;
+        for &k in &e.api_in_zone[z] {
+            if !self.api[k].crashed {
+                if dark {
+                    self.api_serving -= 1;
+                } else {
+                    self.api_serving += 1;
+                }
+            }
+        }
+    }
+
+    /// [`Sim::zone_changed`] for every zone of region `r`.
+    fn region_changed(&mut self, r: RegionId) {
+        let e = self.e;
+        for &z in &e.zones_in_region[r] {
+            self.zone_changed(z);
+        }
     }
 
     fn api_capacity_ok(&self) -> (bool, u32) {
@@ -2024,7 +2065,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             Ev::ZoneUp { zone, stochastic } => {
                 let zone = zone as usize;
                 self.zone_down[zone] -= 1;
-                self.recount_api();
+                self.zone_changed(zone);
                 self.replan = true;
                 if self.zone_down[zone] == 0 {
                     self.note_with(|s| Happening::Up {
@@ -2055,7 +2096,7 @@ impl<'e, 'a> Sim<'e, 'a> {
                 let region = region as usize;
                 self.region_down[region] -= 1;
                 self.region_is_down[region] = self.region_down[region] > 0;
-                self.recount_api();
+                self.region_changed(region);
                 self.replan = true;
                 if self.region_down[region] == 0 {
                     self.note_with(|s| Happening::Up {
@@ -2211,7 +2252,7 @@ impl<'e, 'a> Sim<'e, 'a> {
 
     fn zone_outage(&mut self, z: ZoneId, d: Micros, stochastic: bool) {
         self.zone_down[z] += 1;
-        self.recount_api();
+        self.zone_changed(z);
         self.zone_until[z] = self.zone_until[z].max(self.now + d);
         self.at(
             d,
@@ -2232,7 +2273,7 @@ impl<'e, 'a> Sim<'e, 'a> {
     fn region_outage(&mut self, r: RegionId, d: Micros, destroy: bool, stochastic: bool) {
         self.region_down[r] += 1;
         self.region_is_down[r] = true;
-        self.recount_api();
+        self.region_changed(r);
         self.region_until[r] = self.region_until[r].max(self.now + d);
         self.at(
             d,
