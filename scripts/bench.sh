@@ -13,8 +13,9 @@
 # Reports, for `compare` of every strategy on the default scenario: wall
 # time, trial-years per second and peak memory (GNU time), for each trial
 # count and thread count; the speed-up from one to two threads; how peak
-# memory grows with trials; and the speed ratio to the peer, single-threaded,
-# with whether their means agree within their 95% confidence intervals.
+# memory grows with trials; and the speed ratio to the peer, single-threaded
+# (REPEAT pairs run in turn, medians compared), with whether their means
+# agree within their 95% confidence intervals.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -106,24 +107,33 @@ if len(trials) > 1:
 EOF
 
 if [ "$PEER" = 1 ]; then
-    echo "== the SimPy peer: the default scenario as written (failsim run), single-threaded"
-    python3 bench/peers/simpy_model.py --trials "$PEER_TRIALS" --json "$OUT/peer.json" 2>/dev/null
+    echo "== the SimPy peer: the default scenario as written (failsim run), single-threaded; median of $REPEAT pairs"
+    # The two run in turn, so that other work on the machine slows both
+    # alike; each figure is the median of its runs.
     : >"$OUT/runs"
+    : >"$OUT/peer-rates"
     for r in $(seq "$REPEAT"); do
+        python3 bench/peers/simpy_model.py --trials "$PEER_TRIALS" --json "$OUT/peer.json" >/dev/null 2>&1
+        python3 -c "import json, sys; print(json.load(open(sys.argv[1]))['trial_years_per_second'])" \
+            "$OUT/peer.json" >>"$OUT/peer-rates"
         timed "run-$CHECK_TRIALS-$r" "$BIN" run --trials "$CHECK_TRIALS" --threads 1 --quiet \
             --json "$OUT/run.json" >>"$OUT/runs"
     done
     user=$(cut -d' ' -f2 "$OUT/runs" | median)
     wall=$(cut -d' ' -f1 "$OUT/runs" | median)
-    python3 - "$OUT/peer.json" "$OUT/run.json" "$user" "$wall" <<'EOF'
+    peer_rate=$(median <"$OUT/peer-rates")
+    python3 - "$OUT/peer.json" "$OUT/run.json" "$user" "$wall" "$peer_rate" "$OUT/runs" "$OUT/peer-rates" <<'EOF'
 import json, sys
 peer, fs = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
-user, wall = float(sys.argv[3]), float(sys.argv[4])
+user, wall, peer_rate = float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
 years = fs["trials"] * fs["horizon_seconds"] / 31536000
 fs_rate = years / user
+fs_rates = [years / float(line.split()[1]) for line in open(sys.argv[6])]
+peer_rates = [float(line) for line in open(sys.argv[7])]
 print(f"failsim: {fs['trials']} trials in {user:.2f} CPU-s ({wall:.2f} s wall): {fs_rate:,.0f} trial-years/s")
-print(f"SimPy:   {peer['trials']} trials in {peer['cpu_seconds']:.2f} CPU-s: {peer['trial_years_per_second']:,.0f} trial-years/s ({peer['peer']})")
-print(f"speed ratio (CPU time, one thread): {fs_rate / peer['trial_years_per_second']:.0f}x")
+print(f"SimPy:   {peer['trials']} trials: {peer_rate:,.0f} trial-years/s ({peer['peer']})")
+print("each pair: " + ", ".join(f"{a:,.0f} / {b:,.0f} = {a / b:.0f}x" for a, b in zip(fs_rates, peer_rates)))
+print(f"speed ratio (CPU time, one thread; medians): {fs_rate / peer_rate:.0f}x")
 print("cross-check of means (95% confidence intervals; 'agree' = the intervals overlap):")
 ours = fs["strategies"][0]["metrics"]
 for m, theirs in peer["metrics"].items():
