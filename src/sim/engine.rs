@@ -113,6 +113,7 @@ impl<'a> Engine<'a> {
             partition: h("partition", &mut pair_names()),
             partition_duration: h("partition-duration", &mut pair_names()),
         };
+        let api_zone = sc.api.as_ref().map_or(&[][..], |a| &a.servers[..]);
         let regions = sc.regions.len();
         let mut pair_table = vec![None; regions * regions];
         for (i, &(a, b)) in region_pairs.iter().enumerate() {
@@ -127,10 +128,7 @@ impl<'a> Engine<'a> {
             api_names: api_names().map(SmallStr::from).collect(),
             node_names: sc.nodes.iter().map(|n| SmallStr::new(&n.name)).collect(),
             api_in_zone: (0..sc.zones.len())
-                .map(|z| {
-                    let servers = sc.api.as_ref().map_or(&[][..], |a| &a.servers[..]);
-                    (0..servers.len()).filter(|&k| servers[k] == z).collect()
-                })
+                .map(|z| (0..api_zone.len()).filter(|&k| api_zone[k] == z).collect())
                 .collect(),
             zones_in_region: (0..sc.regions.len())
                 .map(|r| {
