@@ -83,14 +83,15 @@ pub struct StrategyPartial {
     pub by_cause: BTreeMap<FaultKind, CausePartial>,
 }
 
+/// The order of a worst list: largest value first, ties by trial and then
+/// time so that the choice is deterministic (the sort is stable, so a full
+/// tie keeps the incident folded in first).
+fn rank(value: u64, trial: u64, at_us: u64) -> (std::cmp::Reverse<u64>, u64, u64) {
+    (std::cmp::Reverse(value), trial, at_us)
+}
+
 fn keep_worst(list: &mut Vec<WorstIncident>, key: impl Fn(&WorstIncident) -> u64) {
-    // Largest first; ties by trial and time so the choice is deterministic.
-    list.sort_by(|a, b| {
-        key(b)
-            .cmp(&key(a))
-            .then(a.trial.cmp(&b.trial))
-            .then(a.at_us.cmp(&b.at_us))
-    });
+    list.sort_by_key(|w| rank(key(w), w.trial, w.at_us));
     list.truncate(WORST_KEPT);
 }
 
@@ -98,7 +99,7 @@ fn keep_worst(list: &mut Vec<WorstIncident>, key: impl Fn(&WorstIncident) -> u64
 /// the [`WORST_KEPT`] worst of `list`, by `keep_worst`'s order.
 ///
 /// `list` is sorted from its first element to its `WORST_KEPT`-th as soon
-/// as it has that many (`add_incident` sorts it then, and `keep_worst`
+/// as it has that many (`offer` sorts it then, and `keep_worst`
 /// whenever it runs), and later candidates are only appended: so its
 /// `WORST_KEPT`-th element is a floor under the worst kept so far, and a
 /// candidate that does not come strictly before it can never rank (on a
@@ -115,8 +116,28 @@ fn may_rank(
     let Some(floor) = list.get(WORST_KEPT - 1) else {
         return true;
     };
-    (std::cmp::Reverse(value), trial, at_us)
-        < (std::cmp::Reverse(key(floor)), floor.trial, floor.at_us)
+    rank(value, trial, at_us) < rank(key(floor), floor.trial, floor.at_us)
+}
+
+/// Offers an incident whose value under `key` is `value` to a worst list:
+/// built by `make` and pushed only if it is positive and may rank, the
+/// list sorted once it reaches [`WORST_KEPT`] (which `may_rank` relies
+/// on) and trimmed when it grows past four times that.
+fn offer(
+    list: &mut Vec<WorstIncident>,
+    value: u64,
+    trial: u64,
+    at_us: u64,
+    key: impl Fn(&WorstIncident) -> u64 + Copy,
+    make: impl FnOnce() -> WorstIncident,
+) {
+    if value == 0 || !may_rank(list, value, trial, at_us, key) {
+        return;
+    }
+    list.push(make());
+    if list.len() == WORST_KEPT || list.len() > 4 * WORST_KEPT {
+        keep_worst(list, key);
+    }
 }
 
 /// Kinds of incident that lose nothing and never stop writes, with how many
@@ -225,18 +246,8 @@ impl StrategyPartial {
             rpo_us: i.rpo,
             rto_us: i.rto,
         };
-        if i.rpo > 0 && may_rank(&d.worst_rpo, i.rpo, trial, i.at, |w| w.rpo_us) {
-            d.worst_rpo.push(w());
-            if d.worst_rpo.len() == WORST_KEPT || d.worst_rpo.len() > 4 * WORST_KEPT {
-                keep_worst(&mut d.worst_rpo, |w| w.rpo_us);
-            }
-        }
-        if i.rto > 0 && may_rank(&d.worst_rto, i.rto, trial, i.at, |w| w.rto_us) {
-            d.worst_rto.push(w());
-            if d.worst_rto.len() == WORST_KEPT || d.worst_rto.len() > 4 * WORST_KEPT {
-                keep_worst(&mut d.worst_rto, |w| w.rto_us);
-            }
-        }
+        offer(&mut d.worst_rpo, i.rpo, trial, i.at, |w| w.rpo_us, w);
+        offer(&mut d.worst_rto, i.rto, trial, i.at, |w| w.rto_us, w);
         let c = self.by_cause.entry(i.cause).or_default();
         c.incidents += 1;
         c.lost_writes = c.lost_writes.saturating_add(i.lost_writes);
