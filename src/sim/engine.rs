@@ -207,14 +207,14 @@ impl<'a> Engine<'a> {
             // The API servers' own events, most of a trial's, are handled
             // here rather than through `handle`, whose size makes every
             // call to it costly.
+            let (ev, inc) = ev;
+            sim.ctx = from_inc(inc);
             let api_only = match ev {
-                (Ev::ApiCrash { server, epoch }, inc) => {
-                    sim.ctx = from_inc(inc);
+                Ev::ApiCrash { server, epoch } => {
                     sim.on_api_crash(server as usize, epoch);
                     true
                 }
-                (Ev::ApiRestart { server }, inc) => {
-                    sim.ctx = from_inc(inc);
+                Ev::ApiRestart { server } => {
                     sim.on_api_restart(server as usize);
                     true
                 }
@@ -1958,12 +1958,11 @@ impl<'e, 'a> Sim<'e, 'a> {
         });
     }
 
-    /// Handles an event other than an API server's own; returns whether it
-    /// moved at most the API pool, as those do (see `run_trial_in`): an
-    /// outage of a zone holding no database node, starting or ending while
-    /// no recovery is under way.
-    fn handle(&mut self, (ev, inc): (Ev, Inc)) -> bool {
-        self.ctx = from_inc(inc);
+    /// Handles an event other than an API server's own (its incident,
+    /// `ctx`, already set); returns whether it moved at most the API pool,
+    /// as those do (see `run_trial_in`): an outage of a zone holding no
+    /// database node, starting or ending while no recovery is under way.
+    fn handle(&mut self, ev: Ev) -> bool {
         let pool_only = match ev {
             Ev::ZoneDown { zone } | Ev::ZoneUp { zone, .. } => {
                 self.recovery.is_none() && self.nodes.iter().all(|n| n.zone != zone as usize)
