@@ -265,10 +265,10 @@ pub fn timeline_chart(spec: &TimelineChart) -> Result<Chart, ChartError> {
         // The trial ends at its horizon: an axis rounded up past it (a year
         // drawn to 400 days) would show components "up" after the end.
         let hi = end / unit_s;
-        let inside = |t: f64| t <= hi * (1.0 + 1e-9);
+        let by_horizon = |t: f64| t <= hi * (1.0 + 1e-9);
         x.hi = hi;
-        x.ticks.retain(|&(t, _)| inside(t));
-        x.light.retain(|&t| inside(t));
+        x.ticks.retain(|&(t, _)| by_horizon(t));
+        x.light.retain(|&t| by_horizon(t));
     }
     let n = lanes.len() as f64;
     let y = Axis {
