@@ -187,16 +187,32 @@ impl<'a> Engine<'a> {
     ) -> TrialOutcome {
         let mut sim = Sim::new(self, trial_seed(seed, trial), record, scratch);
         sim.outcome.trial = trial;
+        // Restarts of API servers are queued only where they can matter:
+        // when recording (the story tells them), in the tests' full-refresh
+        // mode, and otherwise while the pool is short (see
+        // `wake_for_api_restart`).
+        sim.eager_restarts = record || full_refresh;
         sim.start();
         let horizon = self.sc.horizon;
         // Bounded: every event is at or after `now`, and the loop stops at
         // the horizon; repairs always take time, so no event chain is
         // instantaneous forever. The cap is a guard against model bugs.
         let cap = 50_000_000u64;
+        let mut first = true;
         while let Some((at, ev)) = sim.queue.pop_before(horizon) {
             debug_assert!(at >= sim.now, "time went backwards");
             sim.now = at;
-            sim.outcome.events += 1;
+            let (ev, inc) = ev;
+            sim.ctx = from_inc(inc);
+            // An API server's restart is counted when its crash schedules
+            // it (see `crash_api`), queued or not, and made here, before
+            // the event at or after its moment is handled.
+            if !matches!(ev, Ev::ApiRestart { .. } | Ev::ApiPoolCheck) {
+                sim.outcome.events += 1;
+            }
+            if sim.now >= sim.api_next_up {
+                sim.restart_api_servers_due();
+            }
             // API servers hold no data: their crash or restart changes
             // nothing that the database side of refresh reads, and that
             // side is idempotent (a second run right after a first changes
@@ -204,11 +220,8 @@ impl<'a> Engine<'a> {
             // trial are these; `handle` says when another event moved only
             // the API pool too (a zone holding no database node). The
             // first event of a trial always gets the full refresh.
-            // The API servers' own events, most of a trial's, are handled
-            // here rather than through `handle`, whose size makes every
-            // call to it costly.
-            let (ev, inc) = ev;
-            sim.ctx = from_inc(inc);
+            // The API servers' own events are handled here rather than
+            // through `handle`, whose size makes every call to it costly.
             let api_only = match ev {
                 Ev::ApiCrash { server, epoch } => {
                     sim.on_api_crash(server as usize, epoch);
@@ -218,14 +231,22 @@ impl<'a> Engine<'a> {
                     sim.on_api_restart(server as usize);
                     true
                 }
+                Ev::ApiPoolCheck => {
+                    sim.api_wake = Micros::MAX;
+                    true
+                }
                 _ => sim.handle(ev),
             };
-            if api_only && !full_refresh && sim.outcome.events > 1 {
+            if api_only && !full_refresh && !first {
                 if !sim.write_path_settled() {
                     sim.refresh_write_path();
                 }
             } else {
                 sim.refresh();
+            }
+            first = false;
+            if !sim.eager_restarts && !sim.api_ok_seen && sim.api_next_up < sim.api_wake {
+                sim.wake_for_api_restart();
             }
             if sim.outcome.events >= cap {
                 break;
@@ -243,6 +264,7 @@ impl<'a> Engine<'a> {
 struct Scratch {
     queue: EventQueue<(Ev, Inc)>,
     api: Vec<ApiState>,
+    api_down: Vec<u32>,
     nodes: Vec<NodeState>,
     zone_down: Vec<u32>,
     zone_dark: Vec<bool>,
@@ -283,6 +305,7 @@ impl Scratch {
         use std::mem::swap;
         swap(&mut self.queue, &mut sim.queue);
         swap(&mut self.api, &mut sim.api);
+        swap(&mut self.api_down, &mut sim.api_down);
         swap(&mut self.nodes, &mut sim.nodes);
         swap(&mut self.zone_down, &mut sim.zone_down);
         swap(&mut self.zone_dark, &mut sim.zone_dark);
@@ -395,6 +418,9 @@ struct NodeState {
 
 struct ApiState {
     crashed: bool,
+    /// When the server's current or last crash ends: while `crashed`, its
+    /// restart is due then (see `Sim::restart_api_servers_due`).
+    up_at: Micros,
     /// The server's zone (from the scenario), read at every crash and
     /// restart.
     zone: ZoneId,
@@ -478,27 +504,82 @@ struct PendingSplit {
 /// capped at 50 million events, cannot count epochs or corruptions past it.
 #[derive(Clone, Copy, Debug)]
 enum Ev {
-    ApiCrash { server: u32, epoch: u32 },
-    ApiRestart { server: u32 },
-    NodeCrash { node: u32, epoch: u32 },
-    NodeRestart { node: u32, epoch: u32 },
-    DiskLoss { node: u32, epoch: u32 },
-    DiskReplaced { node: u32, epoch: u32 },
-    RebuildDone { node: u32, epoch: u32 },
-    ZoneDown { zone: u32 },
-    ZoneUp { zone: u32, stochastic: bool },
-    RegionDown { region: u32 },
-    RegionUp { region: u32, stochastic: bool },
-    PartitionStart { pair: u32 },
-    PartitionEnd { a: u32, b: u32, stochastic: bool },
+    ApiCrash {
+        server: u32,
+        epoch: u32,
+    },
+    /// A crashed API server restarts: queued only when restarts are
+    /// (`Sim::eager_restarts`); otherwise the event loop makes them.
+    ApiRestart {
+        server: u32,
+    },
+    /// The earliest restart due while the API pool is short (see
+    /// `Sim::api_wake`).
+    ApiPoolCheck,
+    NodeCrash {
+        node: u32,
+        epoch: u32,
+    },
+    NodeRestart {
+        node: u32,
+        epoch: u32,
+    },
+    DiskLoss {
+        node: u32,
+        epoch: u32,
+    },
+    DiskReplaced {
+        node: u32,
+        epoch: u32,
+    },
+    RebuildDone {
+        node: u32,
+        epoch: u32,
+    },
+    ZoneDown {
+        zone: u32,
+    },
+    ZoneUp {
+        zone: u32,
+        stochastic: bool,
+    },
+    RegionDown {
+        region: u32,
+    },
+    RegionUp {
+        region: u32,
+        stochastic: bool,
+    },
+    PartitionStart {
+        pair: u32,
+    },
+    PartitionEnd {
+        a: u32,
+        b: u32,
+        stochastic: bool,
+    },
     Delete,
-    Scheduled { index: u32 },
-    MigrationRun { index: u32 },
-    Detect { corruption: u32 },
-    Recover { epoch: u32 },
-    LogicalRestored { epoch: u32 },
-    SplitFence { epoch: u32 },
-    SplitPromote { epoch: u32 },
+    Scheduled {
+        index: u32,
+    },
+    MigrationRun {
+        index: u32,
+    },
+    Detect {
+        corruption: u32,
+    },
+    Recover {
+        epoch: u32,
+    },
+    LogicalRestored {
+        epoch: u32,
+    },
+    SplitFence {
+        epoch: u32,
+    },
+    SplitPromote {
+        epoch: u32,
+    },
     LockEnd,
     StallEnd,
 }
@@ -583,10 +664,24 @@ struct Sim<'e, 'a> {
     logical: Option<LogicalRestore>,
 
     /// API servers neither crashed nor in a zone or region that is down.
-    /// Kept by crash_api and ApiRestart (one server) and by zone_changed
+    /// Kept by `set_api_crashed` (one server) and by zone_changed
     /// (the servers of a zone whose darkness changed), so that the write
     /// path, which runs after every event, need not walk the pool.
     api_serving: u32,
+    /// The earliest restart due among the crashed API servers (`MAX` if
+    /// none is, or if restarts are queued): the event loop makes the
+    /// restarts due before it handles an event, rather than queueing each.
+    api_next_up: Micros,
+    /// The crashed API servers, in no order: the ones whose restarts
+    /// `api_next_up` looks after.
+    api_down: Vec<u32>,
+    /// The earliest queued `ApiPoolCheck` (`MAX` if none is known): one is
+    /// queued while the pool is short, since a restart may then end an
+    /// outage at its own moment.
+    api_wake: Micros,
+    /// Queue every API server's restart (recording, or the full-refresh
+    /// reference mode of the tests).
+    eager_restarts: bool,
     write_up: bool,
     /// The API pool's sufficiency and the time at the last write-path
     /// check (see `write_path_settled`).
@@ -676,6 +771,10 @@ impl<'e, 'a> Sim<'e, 'a> {
             corruptions: Vec::new(),
             logical: None,
             api_serving: api_len as u32,
+            api_next_up: Micros::MAX,
+            api_down: Vec::new(),
+            api_wake: Micros::MAX,
+            eager_restarts: record,
             write_up: true,
             api_ok_seen: true,
             write_path_seen_at: 0,
@@ -732,9 +831,11 @@ impl<'e, 'a> Sim<'e, 'a> {
                 s_lag: Stream::new(ts, l.lag[i]),
             }));
         sim.api.clear();
+        sim.api_down.clear();
         let api_zones = sc.api.as_ref().map_or(&[][..], |a| &a.servers[..]);
         sim.api.extend((0..api_len).map(|k| ApiState {
             crashed: false,
+            up_at: 0,
             zone: api_zones[k],
             epoch: 0,
             s_crash: Stream::new(ts, l.api_crash[k]),
@@ -1938,24 +2039,43 @@ impl<'e, 'a> Sim<'e, 'a> {
         }
     }
 
+    /// Restarts the crashed API servers whose restart is due (`up_at` at
+    /// or before now), and finds the next one due. Unless restarts are
+    /// queued: then [`Sim::on_api_restart`] makes each.
+    fn restart_api_servers_due(&mut self) {
+        let mut next = Micros::MAX;
+        let mut i = 0;
+        while i < self.api_down.len() {
+            let k = self.api_down[i] as usize;
+            let up_at = self.api[k].up_at;
+            if up_at > self.now {
+                next = next.min(up_at);
+                i += 1;
+                continue;
+            }
+            self.api_down.swap_remove(i);
+            self.set_api_crashed(k, false);
+        }
+        self.api_next_up = next;
+    }
+
+    /// A queued restart (recording, or the full-refresh mode): one server
+    /// at a time, as the story tells it, where servers due at the same
+    /// moment would otherwise come back together.
     fn on_api_restart(&mut self, server: usize) {
         self.set_api_crashed(server, false);
-        let st = &mut self.api[server];
-        st.epoch += 1;
-        let epoch = st.epoch;
-        if let Some(f) = &self.sc.faults.api_crash {
-            let t = self.api[server].s_crash.sample(&f.time_to_failure);
-            self.at_new(
-                t,
-                Ev::ApiCrash {
-                    server: ix(server),
-                    epoch,
-                },
-            );
-        }
         self.note_with(|s| Happening::Up {
             component: s.e.api_names[server].to_string(),
         });
+    }
+
+    /// While the pool is short, the next restart may end the outage at its
+    /// own moment, which the lazy restarts of `restart_api_servers_due`
+    /// would miss: queue it as an event.
+    #[cold]
+    fn wake_for_api_restart(&mut self) {
+        self.api_wake = self.api_next_up;
+        self.queue.push(self.api_wake, (Ev::ApiPoolCheck, None));
     }
 
     /// Handles an event other than an API server's own (its incident,
@@ -1983,6 +2103,8 @@ impl<'e, 'a> Sim<'e, 'a> {
         match ev {
             Ev::ApiCrash { server, epoch } => self.on_api_crash(server as usize, epoch),
             Ev::ApiRestart { server } => self.on_api_restart(server as usize),
+            // Made by the event loop before it dispatches an event.
+            Ev::ApiPoolCheck => {}
             Ev::NodeCrash { node, epoch } => {
                 let node = node as usize;
                 if epoch != self.nodes[node].crash_epoch {
@@ -2178,8 +2300,36 @@ impl<'e, 'a> Sim<'e, 'a> {
             .s_restart
             .sample(&self.sc.api.as_ref().expect("server exists").restart);
         self.set_api_crashed(k, true);
-        self.api[k].epoch += 1;
-        self.at(restart, Ev::ApiRestart { server: ix(k) });
+        let st = &mut self.api[k];
+        st.epoch += 1;
+        let epoch = st.epoch;
+        let up_at = self.now.saturating_add(restart);
+        st.up_at = up_at;
+        // The restart is an event of the trial whether or not it is queued.
+        if up_at < self.sc.horizon {
+            self.outcome.events += 1;
+        }
+        if self.eager_restarts {
+            self.at(restart, Ev::ApiRestart { server: ix(k) });
+        } else {
+            self.api_down.push(ix(k));
+            self.api_next_up = self.api_next_up.min(up_at);
+        }
+        // The next crash, drawn now rather than at the restart: the
+        // server's own stream gives the same draw either way.
+        if let Some(f) = &self.sc.faults.api_crash {
+            let t = self.api[k].s_crash.sample(&f.time_to_failure);
+            self.queue.push(
+                up_at.saturating_add(t),
+                (
+                    Ev::ApiCrash {
+                        server: ix(k),
+                        epoch,
+                    },
+                    None,
+                ),
+            );
+        }
         self.note_with(|s| Happening::Down {
             component: s.e.api_names[k].to_string(),
             why: format!("crashed; restarts in {}", human_duration(restart)),

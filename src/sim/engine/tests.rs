@@ -1,7 +1,11 @@
 //! The engine's shortcuts change nothing: a trial run with them equals the
-//! same trial refreshed in full after every event, story included. While
-//! these run, `api_capacity_ok` also checks its counter against a recount
-//! (`#[cfg(test)]`), on scenarios with zone, region and partition faults.
+//! same trial refreshed in full after every event, story included, and
+//! with every API server's restart queued as an event of its own rather
+//! than made when the next event comes (or, while the pool is short, at a
+//! queued check at its moment; stateless-vs-stateful's pool falls short).
+//! While these run, `api_capacity_ok` also checks its counter against a
+//! recount (`#[cfg(test)]`), on scenarios with zone, region and partition
+//! faults.
 
 use super::Engine;
 use crate::scenario::{Format, Scenario, parse};
