@@ -46,7 +46,7 @@ fn measure(sc: &Scenario, trials: u64) -> (u64, u64, f64) {
     for t in 0..trials {
         let o = e.run_trial(sc.seed, t, false);
         events += o.events;
-        incidents += o.incidents.len() as u64;
+        incidents += o.incident_count();
     }
     (events, incidents, thread_seconds(wall) - t0)
 }

@@ -163,15 +163,20 @@ impl QuietTally {
     /// Counts one incident of this kind; false (and nothing counted) when
     /// the list is full, for the caller to fold the incident in itself.
     fn count(&mut self, disruption: Disruption, cause: FaultKind) -> bool {
+        self.count_many(disruption, cause, 1)
+    }
+
+    /// Counts `n` incidents of this kind, as [`QuietTally::count`] one.
+    fn count_many(&mut self, disruption: Disruption, cause: FaultKind, n: u64) -> bool {
         let kinds = &mut self.kinds[..self.len];
         if let Some(kind) = kinds.iter_mut().find(|k| k.0 == disruption && k.1 == cause) {
-            kind.2 += 1;
+            kind.2 += n;
             return true;
         }
         if self.len == Self::CAPACITY {
             return false;
         }
-        self.kinds[self.len] = (disruption, cause, 1);
+        self.kinds[self.len] = (disruption, cause, n);
         self.len += 1;
         true
     }
@@ -194,7 +199,7 @@ impl StrategyPartial {
     pub fn add(&mut self, o: &TrialOutcome) {
         self.trials += 1;
         self.trials_with_loss += u64::from(o.lost_writes > 0);
-        self.incidents += o.incidents.len() as u64;
+        self.incidents += o.incident_count();
         self.writes_acknowledged = self
             .writes_acknowledged
             .saturating_add(o.writes_acknowledged);
@@ -206,8 +211,13 @@ impl StrategyPartial {
         // stop writes. Folding one in only counts it and pushes zeros (it
         // never ranks among the worst), so they are tallied by kind here and
         // folded in once per kind: the same state as one at a time, without
-        // two map look-ups and four pushes each.
+        // two map look-ups and four pushes each. The engine already counts
+        // such API-server crashes rather than listing them.
         let mut quiet = QuietTally::new();
+        if o.quiet_api_crashes > 0 {
+            let api = FaultKind::ApiCrash;
+            quiet.count_many(api.disruption(), api, o.quiet_api_crashes);
+        }
         for i in &o.incidents {
             let is_quiet = i.rpo == 0 && i.rto == 0 && i.lost_writes == 0;
             if !(is_quiet && quiet.count(i.disruption, i.cause)) {
@@ -375,7 +385,7 @@ pub fn most_eventful(arm: &Arm, seed: u64, range: Range<u64>) -> u64 {
                 (
                     o.lost_writes > 0,
                     o.downtime > 0,
-                    o.incidents.len(),
+                    o.incident_count(),
                     std::cmp::Reverse(t),
                 ),
                 t,
@@ -438,10 +448,16 @@ mod tests {
                         true => (0, 0, 0),
                         false => (value(), value(), value()),
                     };
+                    let cause = causes[kind % causes.len()];
                     Incident {
-                        cause: causes[kind % causes.len()],
+                        cause,
                         target: format!("t{kind}").into(),
-                        disruption: disruptions[kind / causes.len()],
+                        // As the engine gives it: an API-server crash that
+                        // it counts rather than lists is of this disruption.
+                        disruption: match cause {
+                            ApiCrash => ApiCrash.disruption(),
+                            _ => disruptions[kind / causes.len()],
+                        },
                         at: n * 1_000_000,
                         lost_writes,
                         rpo,
@@ -459,7 +475,13 @@ mod tests {
                 events: 10,
                 ..Default::default()
             };
-            tallied.add(&o);
+            // Every other trial as a run without recording gives it: its
+            // quiet API-server crashes counted, not listed.
+            let mut counted = o.clone();
+            if trial % 2 == 0 {
+                counted.count_quiet_api_crashes();
+            }
+            tallied.add(&counted);
             add_one_at_a_time(&mut reference, &o);
         }
         tallied.normalize();

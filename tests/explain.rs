@@ -349,7 +349,7 @@ fn the_default_trial_is_the_most_eventful_every_time() {
             (
                 o.lost_writes > 0,
                 o.downtime > 0,
-                o.incidents.len(),
+                o.incident_count(),
                 std::cmp::Reverse(t),
             )
         })

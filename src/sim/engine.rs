@@ -204,6 +204,7 @@ impl<'a> Engine<'a> {
             sim.now = at;
             let (ev, inc) = ev;
             sim.ctx = from_inc(inc);
+            sim.quiet_api = None;
             // An API server's restart is counted when its crash schedules
             // it (see `crash_api`), queued or not, and made here, before
             // the event at or after its moment is handled.
@@ -682,6 +683,11 @@ struct Sim<'e, 'a> {
     /// Queue every API server's restart (recording, or the full-refresh
     /// reference mode of the tests).
     eager_restarts: bool,
+    /// The API server whose crash the event being handled counted in
+    /// `outcome.quiet_api_crashes` rather than listing it (not recording):
+    /// listed after all if the write path stops (see
+    /// `list_quiet_api_crash`).
+    quiet_api: Option<u32>,
     write_up: bool,
     /// The API pool's sufficiency and the time at the last write-path
     /// check (see `write_path_settled`).
@@ -775,6 +781,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             api_down: Vec::new(),
             api_wake: Micros::MAX,
             eager_restarts: record,
+            quiet_api: None,
             write_up: true,
             api_ok_seen: true,
             write_path_seen_at: 0,
@@ -1440,6 +1447,9 @@ impl<'e, 'a> Sim<'e, 'a> {
             });
         } else {
             self.down_since = Some(self.now);
+            if let Some(k) = self.quiet_api.take() {
+                self.list_quiet_api_crash(k as usize);
+            }
             self.outage_owner = self.ctx;
             if self.record {
                 let why = self.why_down(serving, api_ok, healthy);
@@ -2295,7 +2305,15 @@ impl<'e, 'a> Sim<'e, 'a> {
         if self.api[k].crashed {
             return;
         }
-        self.open_incident(FaultKind::ApiCrash, self.e.api_names[k].clone(), note);
+        if self.record {
+            self.open_incident(FaultKind::ApiCrash, self.e.api_names[k].clone(), note);
+        } else {
+            // Counted, not listed, unless it stops writes: an API server
+            // holds no data, so nothing else can be charged to it.
+            self.outcome.quiet_api_crashes += 1;
+            self.quiet_api = Some(ix(k));
+            self.ctx = None;
+        }
         let restart = self.api[k]
             .s_restart
             .sample(&self.sc.api.as_ref().expect("server exists").restart);
@@ -2334,6 +2352,14 @@ impl<'e, 'a> Sim<'e, 'a> {
             component: s.e.api_names[k].to_string(),
             why: format!("crashed; restarts in {}", human_duration(restart)),
         });
+    }
+
+    /// Lists the crash of API server `k`, counted as quiet by `crash_api`
+    /// during this event, as the incident of the outage it starts.
+    #[cold]
+    fn list_quiet_api_crash(&mut self, k: usize) {
+        self.outcome.quiet_api_crashes -= 1;
+        self.open_incident(FaultKind::ApiCrash, self.e.api_names[k].clone(), None);
     }
 
     fn on_disk_replaced(&mut self, n: NodeId) {
