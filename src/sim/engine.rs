@@ -428,6 +428,10 @@ struct ApiState {
     epoch: u32,
     s_crash: Stream,
     s_restart: Stream,
+    /// The server's next restart time and the time to its next crash
+    /// after it: drawn one crash ahead (see `Sim::draw_api_ahead`).
+    next_restart: Micros,
+    next_ttf: Micros,
 }
 
 #[derive(Clone, Debug)]
@@ -847,6 +851,8 @@ impl<'e, 'a> Sim<'e, 'a> {
             epoch: 0,
             s_crash: Stream::new(ts, l.api_crash[k]),
             s_restart: Stream::new(ts, l.api_restart[k]),
+            next_restart: 0,
+            next_ttf: 0,
         }));
         let (zones, regions) = (sc.zones.len(), sc.regions.len());
         refill(&mut sim.zone_down, zones, 0);
@@ -1891,6 +1897,9 @@ impl<'e, 'a> Sim<'e, 'a> {
                 );
             }
         }
+        for k in 0..self.api.len() {
+            self.draw_api_ahead(k);
+        }
         for n in 0..self.nodes.len() {
             self.schedule_crash(n);
             self.schedule_disk_failure(n);
@@ -2314,9 +2323,8 @@ impl<'e, 'a> Sim<'e, 'a> {
             self.quiet_api = Some(ix(k));
             self.ctx = None;
         }
-        let restart = self.api[k]
-            .s_restart
-            .sample(&self.sc.api.as_ref().expect("server exists").restart);
+        let restart = self.api[k].next_restart;
+        let ttf = self.api[k].next_ttf;
         self.set_api_crashed(k, true);
         let st = &mut self.api[k];
         st.epoch += 1;
@@ -2333,12 +2341,11 @@ impl<'e, 'a> Sim<'e, 'a> {
             self.api_down.push(ix(k));
             self.api_next_up = self.api_next_up.min(up_at);
         }
-        // The next crash, drawn now rather than at the restart: the
+        // The next crash, scheduled now rather than at the restart: the
         // server's own stream gives the same draw either way.
-        if let Some(f) = &self.sc.faults.api_crash {
-            let t = self.api[k].s_crash.sample(&f.time_to_failure);
+        if self.sc.faults.api_crash.is_some() {
             self.queue.push(
-                up_at.saturating_add(t),
+                up_at.saturating_add(ttf),
                 (
                     Ev::ApiCrash {
                         server: ix(k),
@@ -2352,6 +2359,23 @@ impl<'e, 'a> Sim<'e, 'a> {
             component: s.e.api_names[k].to_string(),
             why: format!("crashed; restarts in {}", human_duration(restart)),
         });
+        self.draw_api_ahead(k);
+    }
+
+    /// Draws API server `k`'s next restart time and time to failure, the
+    /// values its next crash will use, from the server's own streams (so
+    /// the same values as drawing them at that crash). Nothing waits for
+    /// them until then: the processor computes them while the trial goes
+    /// on, where a crash that drew its own values waited for each.
+    fn draw_api_ahead(&mut self, k: usize) {
+        let sc = self.sc;
+        let st = &mut self.api[k];
+        if let Some(api) = &sc.api {
+            st.next_restart = st.s_restart.sample(&api.restart);
+        }
+        if let Some(f) = &sc.faults.api_crash {
+            st.next_ttf = st.s_crash.sample(&f.time_to_failure);
+        }
     }
 
     /// Lists the crash of API server `k`, counted as quiet by `crash_api`
