@@ -1,9 +1,9 @@
 //! Distributions of durations: times to failure, repair times, lags,
 //! operator response times.
 //!
-//! Every law is a location-scale transform of one standard draw: a
-//! standard exponential (exponential, Weibull) or a standard normal
-//! (log-normal), both by the ziggurat method (`rand_distr`'s `Exp1` and
+//! Every law is an increasing function of one standard draw: a standard
+//! exponential (exponential, Weibull) or a standard normal (log-normal),
+//! both by the ziggurat method (`rand_distr`'s `Exp1` and
 //! `StandardNormal`), or one uniform. So the k-th draw of a component's
 //! stream is the same standard value whatever the law's parameters: common
 //! random numbers line up across strategies and sweeps, and a longer
