@@ -507,84 +507,34 @@ struct PendingSplit {
 /// references to them. Validation bounds a scenario's components far below
 /// 2^32 (`scenario::validate::NODES_MAX` and its neighbours), and a trial,
 /// capped at 50 million events, cannot count epochs or corruptions past it.
+///
+/// `ApiRestart` is queued only when restarts are (`Sim::eager_restarts`);
+/// otherwise the event loop makes them, and `ApiPoolCheck` is due at the
+/// earliest restart while the API pool is short (see `Sim::api_wake`).
 #[derive(Clone, Copy, Debug)]
 enum Ev {
-    ApiCrash {
-        server: u32,
-        epoch: u32,
-    },
-    /// A crashed API server restarts: queued only when restarts are
-    /// (`Sim::eager_restarts`); otherwise the event loop makes them.
-    ApiRestart {
-        server: u32,
-    },
-    /// The earliest restart due while the API pool is short (see
-    /// `Sim::api_wake`).
+    ApiCrash { server: u32, epoch: u32 },
+    ApiRestart { server: u32 },
     ApiPoolCheck,
-    NodeCrash {
-        node: u32,
-        epoch: u32,
-    },
-    NodeRestart {
-        node: u32,
-        epoch: u32,
-    },
-    DiskLoss {
-        node: u32,
-        epoch: u32,
-    },
-    DiskReplaced {
-        node: u32,
-        epoch: u32,
-    },
-    RebuildDone {
-        node: u32,
-        epoch: u32,
-    },
-    ZoneDown {
-        zone: u32,
-    },
-    ZoneUp {
-        zone: u32,
-        stochastic: bool,
-    },
-    RegionDown {
-        region: u32,
-    },
-    RegionUp {
-        region: u32,
-        stochastic: bool,
-    },
-    PartitionStart {
-        pair: u32,
-    },
-    PartitionEnd {
-        a: u32,
-        b: u32,
-        stochastic: bool,
-    },
+    NodeCrash { node: u32, epoch: u32 },
+    NodeRestart { node: u32, epoch: u32 },
+    DiskLoss { node: u32, epoch: u32 },
+    DiskReplaced { node: u32, epoch: u32 },
+    RebuildDone { node: u32, epoch: u32 },
+    ZoneDown { zone: u32 },
+    ZoneUp { zone: u32, stochastic: bool },
+    RegionDown { region: u32 },
+    RegionUp { region: u32, stochastic: bool },
+    PartitionStart { pair: u32 },
+    PartitionEnd { a: u32, b: u32, stochastic: bool },
     Delete,
-    Scheduled {
-        index: u32,
-    },
-    MigrationRun {
-        index: u32,
-    },
-    Detect {
-        corruption: u32,
-    },
-    Recover {
-        epoch: u32,
-    },
-    LogicalRestored {
-        epoch: u32,
-    },
-    SplitFence {
-        epoch: u32,
-    },
-    SplitPromote {
-        epoch: u32,
-    },
+    Scheduled { index: u32 },
+    MigrationRun { index: u32 },
+    Detect { corruption: u32 },
+    Recover { epoch: u32 },
+    LogicalRestored { epoch: u32 },
+    SplitFence { epoch: u32 },
+    SplitPromote { epoch: u32 },
     LockEnd,
     StallEnd,
 }
