@@ -219,8 +219,7 @@ impl StrategyPartial {
             quiet.count_many(api.disruption(), api, o.quiet_api_crashes);
         }
         for i in &o.incidents {
-            let is_quiet = i.rpo == 0 && i.rto == 0 && i.lost_writes == 0;
-            if !(is_quiet && quiet.count(i.disruption, i.cause)) {
+            if !(i.is_quiet() && quiet.count(i.disruption, i.cause)) {
                 self.add_incident(o.trial, i);
             }
         }

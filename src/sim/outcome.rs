@@ -40,6 +40,14 @@ pub struct Incident {
     pub recovery: Option<SmallStr>,
 }
 
+impl Incident {
+    /// Lost nothing and never stopped writes: statistics fold such an
+    /// incident as zeros and never rank it.
+    pub fn is_quiet(&self) -> bool {
+        self.rpo == 0 && self.rto == 0 && self.lost_writes == 0
+    }
+}
+
 /// The result of one trial.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct TrialOutcome {
@@ -92,9 +100,7 @@ impl TrialOutcome {
 fn is_quiet_api_crash(i: &Incident) -> bool {
     i.cause == FaultKind::ApiCrash
         && i.disruption == FaultKind::ApiCrash.disruption()
-        && i.rto == 0
-        && i.rpo == 0
-        && i.lost_writes == 0
+        && i.is_quiet()
 }
 
 /// One thing that happened, at a simulated time.
