@@ -1,0 +1,76 @@
+//! Failover and the operators: who notices a failed primary, how a
+//! replica is promoted, and how long people take when they are needed.
+
+use super::{Checker, lognormal};
+use crate::dist::Dist;
+use crate::scenario::model::{Failover, FailoverMode, Operators};
+use crate::scenario::raw::RawScenario;
+use crate::units::{HOUR, MINUTE, SECOND};
+
+/// `[failover]`: automatic when the scenario has replicas and names no mode.
+pub(super) fn failover(c: &mut Checker, raw: &RawScenario, replica_count: usize) -> Failover {
+    let f = &raw.failover;
+    let fo_mode = match f.mode.as_deref() {
+        None => {
+            if replica_count > 0 {
+                FailoverMode::Automatic
+            } else {
+                FailoverMode::None
+            }
+        }
+        Some("automatic") => FailoverMode::Automatic,
+        Some("manual") => FailoverMode::Manual,
+        Some("none") => FailoverMode::None,
+        Some(other) => {
+            c.err_help(
+                "failover.mode",
+                format!("unknown failover mode `{other}`"),
+                "use automatic, manual or none",
+            );
+            FailoverMode::Automatic
+        }
+    };
+    let failover = Failover {
+        mode: fo_mode,
+        // RDS Multi-AZ: failover typically 60-120 s end to end (RDS User Guide).
+        detection: c.dist_or("failover.detection", &f.detection, Dist::Fixed(30 * SECOND)),
+        promotion: c.dist_or(
+            "failover.promotion",
+            &f.promotion,
+            lognormal(45 * SECOND, 90 * SECOND),
+        ),
+        standby_warmup: c.dist_or(
+            "failover.standby_warmup",
+            &f.standby_warmup,
+            Dist::Fixed(2 * MINUTE),
+        ),
+        cross_region: f.cross_region.unwrap_or(false),
+        fencing: f.fencing.unwrap_or(true),
+        promote_on_partition: f.promote_on_partition.unwrap_or(false),
+        // Patroni's maximum_lag_on_failover default: 1048576 bytes.
+        max_lag: f.max_lag.map(|s| s.0 as f64).unwrap_or(1_048_576.0),
+    };
+    if failover.promote_on_partition && !failover.cross_region {
+        c.err_help(
+            "failover.promote_on_partition",
+            "promoting on a partition means promoting across regions, but failover.cross_region is false",
+            "set failover.cross_region = true, or remove promote_on_partition",
+        );
+    }
+    failover
+}
+
+/// `[operators]`: response time and the night-time multiplier.
+pub(super) fn operators(c: &mut Checker, raw: &RawScenario) -> Operators {
+    Operators {
+        response: c.dist_or(
+            "operators.response",
+            &raw.operators.response,
+            lognormal(15 * MINUTE, HOUR),
+        ),
+        night_multiplier: c.positive(
+            "operators.night_multiplier",
+            raw.operators.night_multiplier.unwrap_or(1.0),
+        ),
+    }
+}
