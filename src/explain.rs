@@ -23,6 +23,8 @@
 //! after the handler cleared its context); [`attribute`] gives each to the
 //! incident it closes, so a paragraph tells its incident to the end.
 
+pub use crate::format::{format_availability, format_count};
+use crate::format::{format_bytes, format_latency, pct_prose};
 use crate::scenario::{
     FailoverMode, FaultKind, MigrationEffect, NodeId, ReplicationMode, Scenario, SyncDown,
 };
@@ -65,34 +67,6 @@ pub struct StoryLine {
     /// Time with writes rejected that this paragraph reports, microseconds.
     #[serde(rename = "downtime_us")]
     pub downtime: Micros,
-}
-
-/// Writes a count with thousands separators: `1,234,567`.
-pub fn format_count(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Writes an availability as a percentage: `99.9418%`.
-pub fn format_availability(a: f64) -> String {
-    format!("{:.4}%", a * 100.0)
-}
-
-/// A round trip or added latency: `0.5 ms`, `1.0 ms`, `87 ms`.
-pub fn format_latency(t: Micros) -> String {
-    let ms = t as f64 / 1000.0;
-    if ms < 10.0 {
-        format!("{ms:.1} ms")
-    } else {
-        human_duration(t)
-    }
 }
 
 /// The plural of a write noun: `order` -> `orders`, `entry` -> `entries`.
@@ -179,20 +153,6 @@ pub fn article(word: &str) -> &'static str {
     } else {
         "a"
     }
-}
-
-fn format_bytes(b: f64) -> String {
-    for (unit, f) in [("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3)] {
-        if b >= f {
-            let v = b / f;
-            return if v < 10.0 && v.fract() != 0.0 {
-                format!("{v:.1} {unit}")
-            } else {
-                format!("{v:.0} {unit}")
-            };
-        }
-    }
-    format!("{b:.0} B")
 }
 
 /// The incident each record belongs to.
@@ -847,7 +807,7 @@ impl<'a> Narrator<'a> {
             FaultKind::AccidentalDelete => {
                 let share = self.delete_share(at);
                 let what = share
-                    .map(|s| format!(" {} of the rows", pct(s)))
+                    .map(|s| format!(" {} of the rows", pct_prose(s)))
                     .unwrap_or_else(|| " rows".into());
                 if self.sc.nodes.len() > 1 {
                     format!(
@@ -910,7 +870,7 @@ impl<'a> Narrator<'a> {
             ),
             Some(MigrationEffect::Destructive { share, .. }) => format!(
                 "and destroys data ({} of the rows); the change replicates like any write",
-                pct(*share)
+                pct_prose(*share)
             ),
             None => format!("({effect})"),
         };
@@ -2156,15 +2116,6 @@ fn lower_first(s: &str) -> String {
     }
 }
 
-fn pct(share: f64) -> String {
-    let p = share * 100.0;
-    if p.fract() == 0.0 {
-        format!("{p:.0}%")
-    } else {
-        format!("{p:.1}%")
-    }
-}
-
 /// `restore of the full backup + 1 incremental(s)` reads fine after "a";
 /// `point-in-time recovery (...)` too. Kept as one place to adjust.
 fn strip_recovery_noun(how: &str) -> String {
@@ -2175,14 +2126,6 @@ fn strip_recovery_noun(how: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn counts_get_thousands_separators() {
-        assert_eq!(format_count(0), "0");
-        assert_eq!(format_count(999), "999");
-        assert_eq!(format_count(1000), "1,000");
-        assert_eq!(format_count(246_012_089), "246,012,089");
-    }
 
     #[test]
     fn one_lost_write_takes_a_singular_verb() {

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod diagram;
 pub mod dist;
 pub mod explain;
+pub mod format;
 pub mod library;
 pub mod migrations;
 pub mod montecarlo;

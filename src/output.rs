@@ -7,6 +7,7 @@
 //! renaming over it would replace the device with a plain file. A symbolic
 //! link is followed, so the file it points to is replaced and the link kept.
 
+pub use crate::format::pct_table as pct;
 use crate::results::{RunResults, StrategyResult};
 use crate::stats::Summary;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
@@ -176,22 +177,6 @@ fn group(v: i64) -> String {
         out.push(c);
     }
     if v < 0 { format!("-{out}") } else { out }
-}
-
-/// A probability as a percentage.
-pub fn pct(p: f64) -> String {
-    let v = p * 100.0;
-    if v == 0.0 {
-        "0%".into()
-    } else if (99.995..100.0).contains(&v) {
-        format!("{v:.4}%")
-    } else if v >= 10.0 {
-        format!("{v:.1}%")
-    } else if v >= 0.1 {
-        format!("{v:.2}%")
-    } else {
-        format!("{v:.3}%")
-    }
 }
 
 /// Availability with enough digits to tell nines apart.

@@ -1,4 +1,5 @@
-//! Axis scales, tick placement and tick-label formatting.
+//! Axis scales and tick placement; tick labels are written by
+//! [`crate::format`] (`format_si`, `format_tick`).
 //!
 //! Every chart plots in *axis coordinates*: the data value itself on a
 //! linear axis, `log10(value)` on a log axis. Plotting in transformed space
@@ -10,6 +11,8 @@ use std::ops::Range;
 
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
+
+use crate::format::{format_si, format_tick};
 
 /// Values whose magnitude exceeds this are treated like non-finite values:
 /// omitted from the chart and counted in a note. Keeping every value well
@@ -168,7 +171,7 @@ impl Axis {
                 scale: Scale::Linear { step: b - a },
                 lo: a,
                 hi: b,
-                ticks: vec![(a, format_num(a)), (b, format_num(b))],
+                ticks: vec![(a, format_si(a)), (b, format_si(b))],
                 light: Vec::new(),
                 log_refused: false,
             };
@@ -232,7 +235,7 @@ impl Axis {
         while d <= end {
             // `d` is integral and within +-400, so this loop is bounded.
             if in_range(d) && d.rem_euclid(stride) == 0.0 {
-                ticks.push((d, format_num(10f64.powf(d))));
+                ticks.push((d, format_si(10f64.powf(d))));
             }
             if decades <= 4.0 {
                 for m in 2..=9 {
@@ -242,7 +245,7 @@ impl Axis {
                         continue;
                     }
                     if decades <= 2.5 && (m == 2.0 || m == 5.0) {
-                        ticks.push((t, format_num(m * 10f64.powf(d))));
+                        ticks.push((t, format_si(m * 10f64.powf(d))));
                     } else {
                         light.push(t);
                     }
@@ -381,93 +384,6 @@ fn nice_step(raw: f64) -> f64 {
     multiplier * magnitude
 }
 
-/// SI-style suffix for a magnitude: (divisor, suffix).
-fn suffix_for(magnitude: f64) -> (f64, &'static str) {
-    if magnitude >= 1e12 {
-        (1e12, "T")
-    } else if magnitude >= 1e9 {
-        (1e9, "G")
-    } else if magnitude >= 1e6 {
-        (1e6, "M")
-    } else if magnitude >= 1e3 {
-        (1e3, "k")
-    } else {
-        (1.0, "")
-    }
-}
-
-/// Removes trailing zeros after a decimal point ("2.50" -> "2.5",
-/// "3.00" -> "3"), and turns "-0" into "0".
-fn trim_decimal(s: String) -> String {
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    if s == "-0" { "0".to_string() } else { s }
-}
-
-/// Scientific notation with up to three significant digits: "1.5e-5".
-fn format_sci(v: f64) -> String {
-    let s = format!("{v:.2e}");
-    match s.split_once('e') {
-        Some((mantissa, exponent)) => {
-            format!("{}e{}", trim_decimal(mantissa.to_string()), exponent)
-        }
-        None => s,
-    }
-}
-
-/// Formats a value with three significant digits and an SI suffix:
-/// `1500 -> "1.5k"`, `0.0123 -> "0.0123"`, `2e6 -> "2M"`, `3e-7 -> "3e-7"`.
-pub(crate) fn format_num(v: f64) -> String {
-    if !v.is_finite() {
-        return "n/a".to_string();
-    }
-    if v == 0.0 {
-        return "0".to_string();
-    }
-    // Round to 3 significant digits first, so 999_950 becomes "1M" rather
-    // than "1000k".
-    let exponent = v.abs().log10().floor();
-    let unit = 10f64.powf(exponent - 2.0);
-    let rounded = (v / unit).round() * unit;
-    let magnitude = rounded.abs();
-    if !(1e-4..1e15).contains(&magnitude) {
-        return format_sci(rounded);
-    }
-    let (divisor, suffix) = suffix_for(magnitude);
-    let scaled = rounded / divisor;
-    let digits_before_point = scaled.abs().log10().floor();
-    let decimals = (2.0 - digits_before_point).clamp(0.0, 8.0) as usize;
-    format!("{}{}", trim_decimal(format!("{scaled:.decimals$}")), suffix)
-}
-
-/// Formats a tick on a linear axis whose ticks are `step` apart, with just
-/// enough decimals to tell neighbouring ticks apart.
-pub(crate) fn format_tick(v: f64, step: f64) -> String {
-    if v == 0.0 {
-        return "0".to_string();
-    }
-    let magnitude = v.abs();
-    let fixed_point = (1e-4..1e15).contains(&magnitude) && step > 0.0 && step.is_finite();
-    if !fixed_point {
-        return format_sci(v);
-    }
-    let (divisor, suffix) = suffix_for(magnitude);
-    let scaled_step = step / divisor;
-    let decimals = if scaled_step >= 1.0 {
-        0
-    } else {
-        (-scaled_step.log10() - 1e-9).ceil().clamp(0.0, 12.0) as usize
-    };
-    format!(
-        "{}{}",
-        trim_decimal(format!("{:.decimals$}", v / divisor)),
-        suffix
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -486,35 +402,6 @@ mod tests {
         include_zero: true,
         pad: true,
     };
-
-    #[test]
-    fn format_num_uses_si_suffixes_and_three_significant_digits() {
-        assert_eq!(format_num(0.0), "0");
-        assert_eq!(format_num(1.0), "1");
-        assert_eq!(format_num(1000.0), "1k");
-        assert_eq!(format_num(1500.0), "1.5k");
-        assert_eq!(format_num(999_950.0), "1M");
-        assert_eq!(format_num(2.5e9), "2.5G");
-        assert_eq!(format_num(0.01), "0.01");
-        assert_eq!(format_num(0.012345), "0.0123");
-        assert_eq!(format_num(52.56), "52.6");
-        assert_eq!(format_num(-1234.0), "-1.23k");
-        assert_eq!(format_num(3e-7), "3e-7");
-        assert_eq!(format_num(1.5e20), "1.5e20");
-        assert_eq!(format_num(f64::NAN), "n/a");
-    }
-
-    #[test]
-    fn format_tick_shows_enough_decimals_for_the_step() {
-        assert_eq!(format_tick(0.2, 0.2), "0.2");
-        assert_eq!(format_tick(0.6000000000000001, 0.2), "0.6");
-        assert_eq!(format_tick(0.006000000000000001, 0.002), "0.006");
-        assert_eq!(format_tick(1500.0, 500.0), "1.5k");
-        assert_eq!(format_tick(2000.0, 500.0), "2k");
-        assert_eq!(format_tick(250.0, 50.0), "250");
-        assert_eq!(format_tick(0.25, 0.05), "0.25");
-        assert_eq!(format_tick(-0.0, 1.0), "0");
-    }
 
     #[test]
     fn linear_axis_starts_at_zero_and_covers_the_data() {

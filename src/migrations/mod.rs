@@ -45,7 +45,7 @@ use serde::Serialize;
 pub use error::MigrationError;
 pub use flyway::read_flyway_dir;
 pub use liquibase::read_liquibase_sql;
-pub use report::{format_duration, render_text, to_scenario_toml};
+pub use report::{render_text, to_scenario_toml};
 
 /// The migration tool whose files were read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

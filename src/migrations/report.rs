@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use super::{Effect, Migration, MigrationKind, MigrationSet, Tool};
+use crate::format::format_duration_ms;
 
 /// Default lock estimate for a locking migration. Table rewrites and index
 /// builds take from seconds to hours with table size, which the reader
@@ -16,29 +17,6 @@ const DEFAULT_LOCK: Duration = Duration::from_secs(5 * 60);
 /// hours, the time for an alert or a customer report to reach a human in
 /// working hours.
 const DEFAULT_DETECT: Duration = Duration::from_secs(2 * 60 * 60);
-
-/// Formats a duration with units, largest first, leaving out zero units:
-/// `30d`, `30d12h`, `45m`, `1h0m30s` is written `1h30s`. Sub-second rests
-/// are written in `ms`; zero is `0s`.
-pub fn format_duration(d: Duration) -> String {
-    let mut secs = d.as_secs();
-    let millis = d.subsec_millis();
-    let mut out = String::new();
-    for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)] {
-        let n = secs / size;
-        secs %= size;
-        if n > 0 {
-            let _ = write!(out, "{n}{unit}");
-        }
-    }
-    if millis > 0 {
-        let _ = write!(out, "{millis}ms");
-    }
-    if out.is_empty() {
-        out.push_str("0s");
-    }
-    out
-}
 
 /// A TOML basic string, quotes included.
 fn toml_string(s: &str) -> String {
@@ -126,7 +104,7 @@ pub fn to_scenario_toml(set: &MigrationSet, start: Duration, spacing: Duration) 
         out.push_str("[[migrations]]\n");
         let _ = writeln!(out, "version = {}", toml_string(&m.version));
         let _ = writeln!(out, "description = {}", toml_string(&m.description));
-        let _ = writeln!(out, "at = {}", toml_string(&format_duration(at)));
+        let _ = writeln!(out, "at = {}", toml_string(&format_duration_ms(at)));
         let _ = writeln!(out, "effect = {}", toml_string(m.effect.as_str()));
         if m.effect == Effect::Locking {
             let tables = if m.tables.is_empty() {
@@ -137,7 +115,7 @@ pub fn to_scenario_toml(set: &MigrationSet, start: Duration, spacing: Duration) 
             let _ = writeln!(
                 out,
                 "lock = {}  # estimate: writes are rejected this long; scale it with the size of {}",
-                toml_string(&format_duration(DEFAULT_LOCK)),
+                toml_string(&format_duration_ms(DEFAULT_LOCK)),
                 comment_text(&tables)
             );
         }
@@ -153,7 +131,7 @@ pub fn to_scenario_toml(set: &MigrationSet, start: Duration, spacing: Duration) 
             let _ = writeln!(
                 out,
                 "detect = {}  # time until someone notices: a guess for an alert in working hours",
-                toml_string(&format_duration(DEFAULT_DETECT))
+                toml_string(&format_duration_ms(DEFAULT_DETECT))
             );
         }
     }
@@ -261,18 +239,6 @@ pub fn render_text(set: &MigrationSet) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations_with_units() {
-        let d = |s: u64| format_duration(Duration::from_secs(s));
-        assert_eq!(d(0), "0s");
-        assert_eq!(d(30 * 86_400), "30d");
-        assert_eq!(d(30 * 86_400 + 12 * 3_600), "30d12h");
-        assert_eq!(d(45 * 60), "45m");
-        assert_eq!(d(3_600 + 30), "1h30s");
-        assert_eq!(format_duration(Duration::from_millis(1_500)), "1s500ms");
-        assert_eq!(format_duration(Duration::MAX).chars().last(), Some('s'));
-    }
 
     #[test]
     fn toml_strings_escape() {

@@ -5,7 +5,8 @@
 //! sentence against the file it summarizes: the value at the pointer must be
 //! the value quoted, and its formatting must appear in the text.
 
-use crate::output::{availability, num, pct};
+use crate::format::pct_table;
+use crate::output::{availability, num};
 use crate::results::{RunResults, StrategyResult};
 use crate::units::YEAR;
 use serde::Serialize;
@@ -36,7 +37,7 @@ pub enum Style {
     /// `8,213`, `3.20`, and `12.5 billion` from a billion up ([`num`]
     /// below that).
     Count,
-    /// A fraction as a percentage: `3.1%` ([`pct`]).
+    /// A fraction as a percentage: `3.1%` ([`pct_table`]).
     Percent,
     /// Availability with enough digits to tell nines apart ([`availability`]).
     Availability,
@@ -52,7 +53,7 @@ impl Style {
     pub fn format(self, value: f64) -> String {
         match self {
             Style::Count => count_words(value),
-            Style::Percent => pct(value),
+            Style::Percent => pct_table(value),
             Style::Availability => availability(value),
             Style::OneDecimal => format!("{value:.1}"),
             Style::Seconds => seconds_words(value),

@@ -27,14 +27,15 @@ use crate::charts::{
     self, CdfChart, Chart, ChartError, PercentileChart, PercentileSeries, ScatterChart,
     ScatterPoint, Series,
 };
+use crate::format::{format_duration, pct_table};
 use crate::montecarlo::{self, Arm, StrategyPartial};
-use crate::output::{self, OutputError, availability, num, pct};
+use crate::output::{self, OutputError, availability, num};
 use crate::results::{self, RunResults};
 use crate::scenario::{Backups, FailoverMode, Recurring, Role, Scenario};
 use crate::sim::Engine;
 use crate::stats::Accumulator;
 use crate::strategy;
-use crate::units::{Micros, YEAR, format_duration};
+use crate::units::{Micros, YEAR};
 use doc::{Block, Doc, Inline, b, c, t};
 use findings::Finding;
 use std::collections::BTreeMap;
@@ -481,7 +482,7 @@ fn fault_words(name: &str, r: &Recurring, per: &str) -> String {
     if r.destroys_data > 0.0 {
         s.push_str(&format!(
             ", destroying the data in {} of them",
-            pct(r.destroys_data)
+            pct_table(r.destroys_data)
         ));
     }
     s
@@ -509,7 +510,10 @@ fn backup_words(sc: &Scenario, b: &Backups) -> String {
         s.push_str("; log archived for point-in-time recovery");
     }
     if b.corrupt > 0.0 {
-        s.push_str(&format!("; {} of backups silently corrupt", pct(b.corrupt)));
+        s.push_str(&format!(
+            "; {} of backups silently corrupt",
+            pct_table(b.corrupt)
+        ));
     }
     s
 }
@@ -640,7 +644,9 @@ pub fn comparison_table(r: &RunResults) -> Block {
         ("write latency added (ms)".into(), |s| {
             num(s.write_latency_added_ms)
         }),
-        ("P(data loss) per trial".into(), |s| pct(s.p_data_loss)),
+        ("P(data loss) per trial".into(), |s| {
+            pct_table(s.p_data_loss)
+        }),
         (format!("lost {noun}s per year, mean"), |s| {
             findings::count_words(s.lost_writes_per_year)
         }),

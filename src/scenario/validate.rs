@@ -71,7 +71,7 @@ pub fn check_run_size(trials: u64, horizon: Micros) -> Result<(), String> {
             if horizon.is_multiple_of(YEAR) {
                 format!("{}y", horizon / YEAR)
             } else {
-                crate::units::format_duration(horizon)
+                crate::format::format_duration(horizon)
             }
         ));
     }
