@@ -24,14 +24,11 @@
 //! incident it closes, so a paragraph tells its incident to the end.
 
 pub use crate::format::{format_availability, format_count};
-use crate::format::{format_bytes, format_latency, pct_prose};
-use crate::scenario::{
-    FailoverMode, FaultKind, MigrationEffect, NodeId, ReplicationMode, Scenario, SyncDown,
-};
+use crate::scenario::{NodeId, ReplicationMode, Scenario, SyncDown};
 use crate::sim::{Happening, Record, TrialOutcome};
-use crate::units::{DAY, Micros, YEAR, clock, human_duration};
+use crate::units::{Micros, clock};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 mod attribution;
 mod counterfactual;
@@ -44,7 +41,6 @@ mod setting;
 mod summary;
 
 pub use attribution::attribute;
-use phrases::*;
 pub use phrases::{article, plural, span};
 
 /// Why writes stay rejected after a failover under `sync_on_replica_down = "block"`.

@@ -1,7 +1,8 @@
 //! Which incident each record belongs to, for the records the engine
 //! leaves untagged.
 
-use super::*;
+use crate::sim::{Happening, Record};
+use std::collections::BTreeMap;
 
 /// The incident each record belongs to.
 ///

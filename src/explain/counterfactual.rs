@@ -1,6 +1,7 @@
 //! What would have prevented or shortened this trial's losses.
 
-use super::*;
+use super::{Loss, LossKind, Narrator, StoryLine};
+use crate::format::{format_count, format_latency};
 
 impl Narrator<'_> {
     pub(super) fn counterfactuals(&self, losses: &[Loss], lines: &[StoryLine]) -> Vec<String> {

@@ -1,7 +1,11 @@
 //! The records grouped into incidents, what each group cost, and which
 //! incidents are worth a paragraph.
 
-use super::*;
+use super::{Group, Narrator, StoryLine};
+use crate::scenario::FaultKind;
+use crate::sim::Happening;
+use crate::units::{Micros, clock};
+use std::collections::BTreeMap;
 
 impl Narrator<'_> {
     /// The records grouped: one group per incident (in order of its first

@@ -1,6 +1,12 @@
 //! One incident told: the fault, what the system did, and the recovery.
 
-use super::*;
+use super::Narrator;
+use super::phrases::{capitalize, join_and, lower_first, strip_recovery_noun};
+use crate::format::{format_count, pct_prose};
+use crate::scenario::{FaultKind, MigrationEffect};
+use crate::sim::Happening;
+use crate::units::{Micros, human_duration};
+use std::collections::BTreeSet;
 
 impl Narrator<'_> {
     /// The duration a `why` announces: `restarts in 21 s` -> `21 s`.

@@ -1,6 +1,6 @@
 //! Small pieces of English: plurals, articles, lists, spans of time.
 
-use super::*;
+use crate::units::{DAY, Micros, human_duration};
 
 /// The plural of a write noun: `order` -> `orders`, `entry` -> `entries`.
 pub fn plural(noun: &str) -> String {

@@ -1,6 +1,11 @@
 //! Routine incidents (those that cost nothing), counted per kind.
 
-use super::*;
+use super::phrases::{capitalize, count_of};
+use super::{Group, Narrator, StoryLine};
+use crate::scenario::FaultKind;
+use crate::sim::Happening;
+use crate::units::{Micros, human_duration};
+use std::collections::BTreeMap;
 
 impl Narrator<'_> {
     /// Routine incidents, counted per kind.

@@ -1,7 +1,12 @@
 //! The sentences a paragraph is made of: cost, a component down and up
 //! again, the recovery plan, a promotion.
 
-use super::*;
+use super::phrases::{capitalize, join_and, strip_recovery_noun};
+use super::{Cast, Narrator, World};
+use crate::format::format_count;
+use crate::scenario::{FailoverMode, NodeId};
+use crate::sim::Happening;
+use crate::units::{Micros, human_duration};
 
 impl Narrator<'_> {
     pub(super) fn nouns_for(&self, n: u64) -> &str {

@@ -1,6 +1,11 @@
 //! The setting: what the system is before anything happens.
 
-use super::*;
+use super::phrases::{join_and, ordinal_days, span};
+use super::{Cast, Narrator};
+use crate::format::{format_bytes, format_latency};
+use crate::scenario::{FailoverMode, ReplicationMode, SyncDown};
+use crate::units::{Micros, human_duration};
+use std::collections::BTreeSet;
 
 impl Narrator<'_> {
     pub(super) fn setting(&self) -> String {

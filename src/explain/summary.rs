@@ -1,7 +1,13 @@
 //! The summary: the design, every loss of the trial, and what to say
 //! about it in an interview.
 
-use super::*;
+use super::phrases::{article_n, capitalize, count_of, join_and, ordinal_days, span};
+use super::{Loss, LossKind, Narrator, StoryLine};
+use crate::format::{format_availability, format_count};
+use crate::scenario::{FaultKind, ReplicationMode};
+use crate::sim::Happening;
+use crate::units::{YEAR, human_duration};
+use std::collections::{BTreeMap, BTreeSet};
 
 impl Narrator<'_> {
     pub(super) fn design(&self) -> String {
