@@ -6,7 +6,7 @@ use crate::cli::{Cli, Command, Common, CompareArgs, MergeArgs, RunArgs, SweepArg
 use crate::library;
 use crate::montecarlo::{self, Arm, StrategyPartial};
 use crate::output::{self, OutputError};
-use crate::results::{self, RunResults};
+use crate::results::{self, RunResults, SweepPoint, SweepResults};
 use crate::scenario::{
     self, Format, RawScenario, Scenario, ScenarioError, validate::check_run_size,
 };
@@ -454,21 +454,6 @@ fn cmd_validate(a: ValidateArgs) -> Result<()> {
 }
 
 // ----- sweep ---------------------------------------------------------------
-
-/// One point of a sweep: the settings and the results there.
-#[derive(Debug, Serialize)]
-pub struct SweepPoint {
-    pub settings: std::collections::BTreeMap<String, String>,
-    pub results: RunResults,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SweepResults {
-    pub version: String,
-    pub scenario: String,
-    pub knobs: Vec<String>,
-    pub points: Vec<SweepPoint>,
-}
 
 fn parse_set(s: &str) -> Result<(String, Vec<String>)> {
     let (path, values) = s.split_once('=').ok_or_else(|| {

@@ -7,7 +7,7 @@
 //! renaming over it would replace the device with a plain file. A symbolic
 //! link is followed, so the file it points to is replaced and the link kept.
 
-use crate::results::{RunResults, StrategyResult};
+use crate::results::{RunResults, StrategyResult, SweepResults};
 use crate::stats::Summary;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use std::io::Write;
@@ -414,7 +414,7 @@ pub fn csv(r: &RunResults) -> String {
 }
 
 /// The table `sweep` prints: one row per point and strategy.
-pub fn sweep_table(r: &crate::app::SweepResults) -> String {
+pub fn sweep_table(r: &SweepResults) -> String {
     let mut t = table();
     let mut header: Vec<Cell> = r.knobs.iter().map(Cell::new).collect();
     for h in [
