@@ -24,18 +24,12 @@ role = "primary"
 fn rejects(name: &str, text: &str, needles: &[&str]) -> String {
     let f = fixture(name, text);
     let out_path = f.dir.path().join("out.json");
-    let out = failsim()
-        .arg("run")
-        .arg(&f.path)
-        .arg("--json")
-        .arg(&out_path)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "exit status for {name}; stderr: {stderr}"
+    let stderr = expect_exit_2(
+        failsim()
+            .arg("run")
+            .arg(&f.path)
+            .arg("--json")
+            .arg(&out_path),
     );
     assert!(
         stderr.contains(name),
@@ -47,8 +41,7 @@ fn rejects(name: &str, text: &str, needles: &[&str]) -> String {
     assert!(!out_path.exists(), "nothing may be written on failure");
     assert!(!stderr.contains("panicked"), "{stderr}");
     // `validate` says the same and fails the same way.
-    let v = failsim().arg("validate").arg(&f.path).output().unwrap();
-    assert_eq!(v.status.code(), Some(2));
+    expect_exit_2(failsim().arg("validate").arg(&f.path));
     stderr
 }
 
@@ -262,9 +255,8 @@ fn empty_file() {
 fn not_utf8() {
     let f = fixture("latin1.toml", "");
     std::fs::write(&f.path, b"name = \"caf\xe9\"\n").unwrap();
-    let out = failsim().arg("validate").arg(&f.path).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not valid UTF-8"));
+    let stderr = expect_exit_2(failsim().arg("validate").arg(&f.path));
+    assert!(stderr.contains("not valid UTF-8"));
 }
 
 #[test]
@@ -272,59 +264,38 @@ fn a_directory_is_not_a_scenario() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().join("folder.toml");
     std::fs::create_dir(&d).unwrap();
-    let out = failsim().arg("run").arg(&d).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("is a directory"));
+    let stderr = expect_exit_2(failsim().arg("run").arg(&d));
+    assert!(stderr.contains("is a directory"));
 }
 
 #[test]
 fn missing_file_and_unknown_extension() {
-    let out = failsim()
-        .args(["run", "does/not/exist.toml"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no such file"));
+    let stderr = expect_exit_2(failsim().args(["run", "does/not/exist.toml"]));
+    assert!(stderr.contains("no such file"));
     let f = fixture("scenario.yaml", "name: x\n");
-    let out = failsim().arg("run").arg(&f.path).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains(".toml or .json"));
+    let stderr = expect_exit_2(failsim().arg("run").arg(&f.path));
+    assert!(stderr.contains(".toml or .json"));
 }
 
 #[test]
 fn absurd_sizes_are_refused_up_front() {
-    let out = failsim()
-        .args(["run", "--trials", "1000000000000"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--shard"));
+    let stderr = expect_exit_2(failsim().args(["run", "--trials", "1000000000000"]));
+    assert!(stderr.contains("--shard"));
     let text = BASE.replace("name = \"x\"", "name = \"x\"\nhorizon = \"1000000y\"");
     rejects("horizon.toml", &text, &["horizon"]);
 }
 
 #[test]
 fn unwritable_output_is_refused_before_simulating() {
-    let out = failsim()
-        .args(["run", "--json", "/nonexistent-folder/out.json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = expect_exit_2(failsim().args(["run", "--json", "/nonexistent-folder/out.json"]));
     assert!(
         stderr.contains("/nonexistent-folder/out.json") && stderr.contains("does not exist"),
         "{stderr}"
     );
 
     let dir = tempfile::tempdir().unwrap();
-    let out = failsim()
-        .arg("run")
-        .arg("--json")
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("is a directory"));
+    let stderr = expect_exit_2(failsim().arg("run").arg("--json").arg(dir.path()));
+    assert!(stderr.contains("is a directory"));
 }
 
 #[test]
@@ -334,14 +305,7 @@ fn a_good_file_is_not_replaced_when_a_run_fails() {
     std::fs::write(&out_path, "previous good results").unwrap();
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, "name = \"x\"\n").unwrap();
-    let out = failsim()
-        .arg("run")
-        .arg(&bad)
-        .arg("--json")
-        .arg(&out_path)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    expect_exit_2(failsim().arg("run").arg(&bad).arg("--json").arg(&out_path));
     assert_eq!(
         std::fs::read_to_string(&out_path).unwrap(),
         "previous good results"
@@ -356,12 +320,6 @@ fn bad_arguments_exit_2() {
         vec!["compare", "--strategies", "async,teleport"],
         vec!["frobnicate"],
     ] {
-        let out = failsim().args(&args).output().unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(2),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        expect_exit_2(failsim().args(&args));
     }
 }
