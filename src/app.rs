@@ -3,44 +3,24 @@
 //! on the user's behalf.
 
 use crate::cli::{Cli, Command, Common, CompareArgs, MergeArgs, RunArgs, SweepArgs, ValidateArgs};
+use crate::error::{Error, Result};
 use crate::library;
 use crate::montecarlo::{self, Arm, StrategyPartial};
-use crate::output::{self, OutputError};
-use crate::results::{self, RunResults};
+use crate::output;
+use crate::results::{self, RunResults, SweepPoint, SweepResults};
 use crate::scenario::{
     self, Format, RawScenario, Scenario, ScenarioError, validate::check_run_size,
 };
 use crate::strategy;
-use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use std::io::IsTerminal;
 use std::path::Path;
 
-/// A mistake in the user's input (exit status 2).
-#[derive(Debug)]
-pub struct UserError(pub String);
+pub use crate::error::UserError;
 
-impl std::fmt::Display for UserError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for UserError {}
-
-fn user(msg: impl Into<String>) -> anyhow::Error {
-    UserError(msg.into()).into()
-}
-
-/// Whether an error is the user's to fix (exit 2) rather than ours (exit 1).
-pub fn is_user_error(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.is::<UserError>()
-            || c.is::<ScenarioError>()
-            || c.is::<OutputError>()
-            || c.is::<strategy::StrategyError>()
-    })
+fn user(msg: impl Into<String>) -> Error {
+    Error::user(msg)
 }
 
 /// Runs a parsed command line.
@@ -408,7 +388,7 @@ fn cmd_migrations(a: crate::cli::MigrationsArgs) -> Result<()> {
     for p in [&a.toml, &a.json].into_iter().flatten() {
         output::check_writable(p)?;
     }
-    let set = crate::migrations::read_path(&a.path).map_err(|e| user(e.to_string()))?;
+    let set = crate::migrations::read_path(&a.path)?;
     if let Some(p) = &a.toml {
         output::write_atomic(
             p,
@@ -455,21 +435,6 @@ fn cmd_validate(a: ValidateArgs) -> Result<()> {
 
 // ----- sweep ---------------------------------------------------------------
 
-/// One point of a sweep: the settings and the results there.
-#[derive(Debug, Serialize)]
-pub struct SweepPoint {
-    pub settings: std::collections::BTreeMap<String, String>,
-    pub results: RunResults,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SweepResults {
-    pub version: String,
-    pub scenario: String,
-    pub knobs: Vec<String>,
-    pub points: Vec<SweepPoint>,
-}
-
 fn parse_set(s: &str) -> Result<(String, Vec<String>)> {
     let (path, values) = s.split_once('=').ok_or_else(|| {
         user(format!(
@@ -495,7 +460,8 @@ fn parse_set(s: &str) -> Result<(String, Vec<String>)> {
 fn set_raw(raw: &RawScenario, path: &str, value: &str, label: &str) -> Result<RawScenario> {
     use crate::scenario::locate::{Step, parse_path};
     use serde_json::Value;
-    let mut v = serde_json::to_value(raw).context("serializing the scenario")?;
+    let mut v =
+        serde_json::to_value(raw).map_err(|e| Error::internal("serializing the scenario", e))?;
     let steps = parse_path(path);
     let Some((last, parents)) = steps.split_last() else {
         return Err(user(format!("--set {path}: empty field path")));
@@ -560,7 +526,8 @@ fn set_raw(raw: &RawScenario, path: &str, value: &str, label: &str) -> Result<Ra
             *slot = number().unwrap_or_else(|| Value::String(value.into()));
         }
     }
-    let text = serde_json::to_string_pretty(&v).context("serializing the scenario")?;
+    let text = serde_json::to_string_pretty(&v)
+        .map_err(|e| Error::internal("serializing the scenario", e))?;
     Ok(scenario::parse_raw(
         &text,
         &format!("{label} with --set {path}={value}"),
@@ -608,7 +575,8 @@ fn cmd_sweep(a: SweepArgs) -> Result<()> {
         }
         let label: Vec<String> = combo.iter().map(|(p, v)| format!("{p}={v}")).collect();
         let file = format!("{} with --set {}", loaded.label, label.join(" "));
-        let text = serde_json::to_string_pretty(&raw).context("serializing the scenario")?;
+        let text = serde_json::to_string_pretty(&raw)
+            .map_err(|e| Error::internal("serializing the scenario", e))?;
         let mut sc = scenario::check(&raw, &text, &file, Format::Json)?;
         apply_common(&mut sc, &a.common)?;
         let arms = match &a.strategies {
@@ -703,7 +671,8 @@ fn cmd_report(a: crate::cli::ReportArgs) -> Result<()> {
     let pb = progress_bar(sc.trials, a.common.quiet);
     let sim = crate::report::simulate(sc, &arms, &|n| pb.inc(n));
     pb.finish_and_clear();
-    let report = crate::report::render(sc, &arms, &sim, &meta).context("drawing the report")?;
+    let report = crate::report::render(sc, &arms, &sim, &meta)
+        .map_err(|e| Error::chart("drawing the report", e))?;
     crate::report::write_dir(&dir, &report.files)?;
     if let Some(p) = &a.common.json {
         output::write_atomic(p, &output::to_json(&sim.results))?;
@@ -745,7 +714,8 @@ fn write_sweep_report(a: &SweepArgs, loaded: &Loaded, r: &SweepResults, dir: &Pa
         label: loaded.label.clone(),
         command,
     };
-    let files = crate::report::sweep::render(r, &meta).context("drawing the sweep's charts")?;
+    let files = crate::report::sweep::render(r, &meta)
+        .map_err(|e| Error::chart("drawing the sweep's charts", e))?;
     crate::report::write_dir(dir, &files)?;
     if !a.common.quiet {
         println!("sweep charts and report written to {}", dir.display());
@@ -766,7 +736,7 @@ fn cmd_lessons() -> Result<()> {
         let label = format!("scenarios/{name}.toml (built in)");
         // A built-in that does not parse is our bug, not the user's.
         let sc = scenario::parse(text, &label, Format::Toml)
-            .map_err(|e| anyhow::anyhow!("built-in scenario {name} is invalid: {e}"))?;
+            .map_err(|e| Error::internal(&format!("built-in scenario {name} is invalid"), e))?;
         let lesson = sc.lesson.as_deref().unwrap_or("(no lesson given)");
         let _ = write!(
             out,

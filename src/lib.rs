@@ -6,6 +6,7 @@ pub mod charts;
 pub mod cli;
 pub mod diagram;
 pub mod dist;
+pub mod error;
 pub mod explain;
 pub mod format;
 pub mod library;
@@ -19,3 +20,5 @@ pub mod sim;
 pub mod stats;
 pub mod strategy;
 pub mod units;
+
+pub use error::Error;

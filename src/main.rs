@@ -1,5 +1,5 @@
 //! The `failsim` binary: parse the command line, run, map errors to exit
-//! status (0 ok, 1 internal error, 2 invalid input).
+//! status (0 ok, 1 internal error, 2 invalid input; see docs/errors.md).
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -8,23 +8,17 @@ fn main() -> ExitCode {
     let cli = failsim::cli::Cli::parse();
     match failsim::app::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`failsim ... | head`) is not a failure.
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            // A closed pipe (`failsim ... | head`) is not a failure.
-            if e.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }) {
-                return ExitCode::SUCCESS;
-            }
-            if failsim::app::is_user_error(&e) {
-                eprintln!("error: {e:#}");
-                ExitCode::from(2)
+            if e.exit_code() == 2 {
+                eprintln!("error: {e}");
             } else {
                 eprintln!(
-                    "internal error: {e:#}\nthis is a bug in failsim; please report it with the scenario and the command line"
+                    "internal error: {e}\nthis is a bug in failsim; please report it with the scenario and the command line"
                 );
-                ExitCode::from(1)
             }
+            ExitCode::from(e.exit_code())
         }
     }
 }

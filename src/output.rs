@@ -8,7 +8,7 @@
 //! link is followed, so the file it points to is replaced and the link kept.
 
 pub use crate::format::pct_table as pct;
-use crate::results::{RunResults, StrategyResult};
+use crate::results::{RunResults, StrategyResult, SweepResults};
 use crate::stats::Summary;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use std::io::Write;
@@ -399,7 +399,7 @@ pub fn csv(r: &RunResults) -> String {
 }
 
 /// The table `sweep` prints: one row per point and strategy.
-pub fn sweep_table(r: &crate::app::SweepResults) -> String {
+pub fn sweep_table(r: &SweepResults) -> String {
     let mut t = table();
     let mut header: Vec<Cell> = r.knobs.iter().map(Cell::new).collect();
     for h in [

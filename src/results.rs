@@ -96,6 +96,22 @@ pub struct Breach {
     pub rto_seconds: f64,
 }
 
+/// One point of a sweep: the settings and the results there.
+#[derive(Debug, Serialize)]
+pub struct SweepPoint {
+    pub settings: std::collections::BTreeMap<String, String>,
+    pub results: RunResults,
+}
+
+/// The results of `failsim sweep`: one run per point of the grid of knobs.
+#[derive(Debug, Serialize)]
+pub struct SweepResults {
+    pub version: String,
+    pub scenario: String,
+    pub knobs: Vec<String>,
+    pub points: Vec<SweepPoint>,
+}
+
 const US: f64 = 1e-6;
 
 /// The summary of availability per trial, derived exactly from downtime:

@@ -51,17 +51,14 @@ fn a_write_that_fails_part_way_keeps_the_good_file() {
     // is ignored so that the write fails with EFBIG instead of killing
     // the process (an ignored signal stays ignored across exec).
     let bin = assert_cmd::cargo::cargo_bin!("failsim");
-    let r = std::process::Command::new("sh")
-        .arg("-c")
+    let mut sh = std::process::Command::new("sh");
+    sh.arg("-c")
         .arg(r#"trap "" XFSZ; ulimit -f 1; exec "$0" "$@""#)
         .arg(bin)
         .args(["run", "--trials", "10", "--quiet", "--json"])
         .arg(&out)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&r.stderr);
-    assert_eq!(r.status.code(), Some(2), "{stderr}");
+        .env("NO_COLOR", "1");
+    let stderr = expect_exit_2(&mut assert_cmd::Command::from_std(sh));
     assert!(stderr.contains("cannot write"), "{stderr}");
     assert!(stderr.contains("results.json"), "{stderr}");
     // The temporary file is gone by now: naming it would mislead.
@@ -78,11 +75,11 @@ fn a_write_that_fails_part_way_keeps_the_good_file() {
     );
 
     // Without the limit the same command replaces it with whole results.
-    failsim()
-        .args(["run", "--trials", "10", "--quiet", "--json"])
-        .arg(&out)
-        .assert()
-        .success();
+    expect_success(
+        failsim()
+            .args(["run", "--trials", "10", "--quiet", "--json"])
+            .arg(&out),
+    );
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(v["trials"], 10);
@@ -139,10 +136,7 @@ fn a_symbolic_link_is_kept_and_its_target_replaced() {
 #[cfg(unix)]
 #[test]
 fn results_can_go_to_dev_stdout() {
-    let out = failsim()
-        .args(["run", "--trials", "20", "--quiet", "--json", "/dev/stdout"])
-        .assert()
-        .success();
-    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let doc =
+        expect_json(failsim().args(["run", "--trials", "20", "--quiet", "--json", "/dev/stdout"]));
     assert_eq!(doc["schema_version"], 1);
 }

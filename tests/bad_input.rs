@@ -26,19 +26,15 @@ role = "primary"
 fn refused(name: &str, text: &[u8], needles: &[&str]) -> String {
     let f = fixture(name, "");
     std::fs::write(&f.path, text).unwrap();
-    let v = failsim().arg("validate").arg(&f.path).output().unwrap();
-    let stderr = String::from_utf8_lossy(&v.stderr).to_string();
-    assert_eq!(v.status.code(), Some(2), "validate {name}: {stderr}");
+    let stderr = expect_exit_2(failsim().arg("validate").arg(&f.path));
     let out_path = f.dir.path().join("out.json");
-    let r = failsim()
-        .arg("run")
-        .arg(&f.path)
-        .arg("--json")
-        .arg(&out_path)
-        .output()
-        .unwrap();
-    let run_err = String::from_utf8_lossy(&r.stderr).to_string();
-    assert_eq!(r.status.code(), Some(2), "run {name}: {run_err}");
+    let run_err = expect_exit_2(
+        failsim()
+            .arg("run")
+            .arg(&f.path)
+            .arg("--json")
+            .arg(&out_path),
+    );
     assert!(!out_path.exists(), "nothing may be written on failure");
     for s in [&stderr, &run_err] {
         assert!(s.contains(name), "the message should name the file: {s}");
@@ -119,9 +115,7 @@ fn too_many_trials_sharded_or_not() {
         vec!["run", "--trials", "1000000000000"],
         vec!["run", "--trials", "200000000", "--shard", "0/4"],
     ] {
-        let out = failsim().args(&args).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = expect_exit_2(failsim().args(&args));
         assert!(
             stderr.contains(
                 "more than failsim accepts (100000000), in one process or split with --shard"
@@ -167,7 +161,7 @@ fn more_writes_than_failsim_counts() {
     // A million writes a second, with a year of history, is fine.
     let text = format!("{BASE}[workload]\nwrites_per_sec = 1e6\nhistory = \"1y\"\n");
     let f = fixture("big.toml", &text);
-    failsim().arg("validate").arg(&f.path).assert().success();
+    expect_success(failsim().arg("validate").arg(&f.path));
 }
 
 #[test]
@@ -396,14 +390,6 @@ fn deep_nesting_is_refused_not_a_stack_overflow() {
 fn an_output_path_whose_folder_is_a_file() {
     let f = fixture("s.toml", BASE);
     let out = f.path.join("out.json");
-    let r = failsim()
-        .arg("run")
-        .arg(&f.path)
-        .arg("--json")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(r.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&r.stderr);
+    let stderr = expect_exit_2(failsim().arg("run").arg(&f.path).arg("--json").arg(&out));
     assert!(stderr.contains("s.toml is not a folder"), "{stderr}");
 }

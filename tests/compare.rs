@@ -6,25 +6,16 @@ use common::*;
 use serde_json::Value;
 
 fn compare(trials: &str, strategies: &str) -> Value {
-    let out = failsim()
-        .args([
-            "compare",
-            "--trials",
-            trials,
-            "--strategies",
-            strategies,
-            "--json",
-            "-",
-            "--quiet",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    expect_json(failsim().args([
+        "compare",
+        "--trials",
+        trials,
+        "--strategies",
+        strategies,
+        "--json",
+        "-",
+        "--quiet",
+    ]))
 }
 
 fn strategy<'a>(v: &'a Value, name: &str) -> &'a Value {
@@ -183,20 +174,19 @@ fn disaster_recovery_tiers_build_and_rank() {
 fn csv_has_a_row_per_strategy_and_metric() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("out.csv");
-    let out = failsim()
-        .args([
-            "compare",
-            "--trials",
-            "50",
-            "--strategies",
-            "async,sync",
-            "--quiet",
-            "--csv",
-        ])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    expect_success(
+        failsim()
+            .args([
+                "compare",
+                "--trials",
+                "50",
+                "--strategies",
+                "async,sync",
+                "--quiet",
+                "--csv",
+            ])
+            .arg(&path),
+    );
     let text = std::fs::read_to_string(&path).unwrap();
     let rows: Vec<&str> = text.lines().collect();
     assert_eq!(
@@ -225,26 +215,17 @@ fn the_table_shows_strategies_side_by_side_with_latency_and_policy() {
 
 #[test]
 fn sweep_moves_a_knob() {
-    let out = failsim()
-        .args([
-            "sweep",
-            "ecommerce",
-            "--set",
-            "replication.lag=100ms,10s",
-            "--trials",
-            "200",
-            "--json",
-            "-",
-            "-q",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = expect_json(failsim().args([
+        "sweep",
+        "ecommerce",
+        "--set",
+        "replication.lag=100ms,10s",
+        "--trials",
+        "200",
+        "--json",
+        "-",
+        "-q",
+    ]));
     let points = v["points"].as_array().unwrap();
     assert_eq!(points.len(), 2);
     let lost = |i: usize| {
@@ -255,28 +236,26 @@ fn sweep_moves_a_knob() {
     assert!(lost(1) > 20.0 * lost(0), "{} vs {}", lost(1), lost(0));
 
     // A grid of two knobs, and a bad knob named in the error.
-    let out = failsim()
-        .args([
-            "sweep",
-            "ecommerce",
-            "--set",
-            "replication.lag=1s,2s",
-            "--set",
-            "workload.writes_per_sec=10,20",
-            "--trials",
-            "20",
-            "--json",
-            "-",
-            "-q",
-        ])
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = expect_json(failsim().args([
+        "sweep",
+        "ecommerce",
+        "--set",
+        "replication.lag=1s,2s",
+        "--set",
+        "workload.writes_per_sec=10,20",
+        "--trials",
+        "20",
+        "--json",
+        "-",
+        "-q",
+    ]));
     assert_eq!(v["points"].as_array().unwrap().len(), 4);
-    let out = failsim()
-        .args(["sweep", "ecommerce", "--set", "replication.lag=fast", "-q"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("replication.lag"));
+    let stderr = expect_exit_2(failsim().args([
+        "sweep",
+        "ecommerce",
+        "--set",
+        "replication.lag=fast",
+        "-q",
+    ]));
+    assert!(stderr.contains("replication.lag"));
 }

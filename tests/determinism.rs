@@ -10,13 +10,7 @@ fn json_of(args: &[&str], env: &[(&str, &str)]) -> Vec<u8> {
     for (k, v) in env {
         c.env(k, v);
     }
-    let out = c.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
+    expect_success(&mut c).stdout
 }
 
 #[test]
@@ -63,39 +57,29 @@ fn shards_merged_equal_the_whole_run() {
     let mut parts = Vec::new();
     for i in 0..3 {
         let p = dir.path().join(format!("part{i}.json"));
-        let out = failsim()
-            .args([
-                "compare",
-                "--trials",
-                "301",
-                "--strategies",
-                "async,backup-only",
-                "--quiet",
-            ])
-            .arg("--shard")
-            .arg(format!("{i}/3"))
-            .arg("--json")
-            .arg(&p)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        expect_success(
+            failsim()
+                .args([
+                    "compare",
+                    "--trials",
+                    "301",
+                    "--strategies",
+                    "async,backup-only",
+                    "--quiet",
+                ])
+                .arg("--shard")
+                .arg(format!("{i}/3"))
+                .arg("--json")
+                .arg(&p),
         );
         parts.push(p);
     }
     // Merge in a scrambled order: the result may not depend on it.
-    let out = failsim()
-        .arg("merge")
-        .args([&parts[2], &parts[0], &parts[1]])
-        .args(["--json", "-", "--quiet"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = expect_success(
+        failsim()
+            .arg("merge")
+            .args([&parts[2], &parts[0], &parts[1]])
+            .args(["--json", "-", "--quiet"]),
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
@@ -103,13 +87,8 @@ fn shards_merged_equal_the_whole_run() {
     );
 
     // A missing shard is an error, not a smaller run.
-    let out = failsim()
-        .arg("merge")
-        .args([&parts[0], &parts[1]])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("2/3"));
+    let stderr = expect_exit_2(failsim().arg("merge").args([&parts[0], &parts[1]]));
+    assert!(stderr.contains("2/3"));
 }
 
 #[test]

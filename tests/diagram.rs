@@ -272,11 +272,7 @@ fn the_sequence_tells_who_acknowledges() {
 
 #[test]
 fn the_command_prints_markdown_with_two_diagrams() {
-    let out = failsim()
-        .args(["diagram", "--strategy", "warm-standby"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let out = expect_success(failsim().args(["diagram", "--strategy", "warm-standby"]));
     let md = String::from_utf8(out.stdout).unwrap();
     assert_eq!(md.matches("```mermaid\n").count(), 2);
     assert_eq!(md.matches("\n```\n").count(), 2);
@@ -284,19 +280,12 @@ fn the_command_prints_markdown_with_two_diagrams() {
     assert!(md.contains("## Write path of ecommerce (warm-standby)"));
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("d.md");
-    failsim()
-        .args(["diagram", "--out"])
-        .arg(&p)
-        .assert()
-        .success()
-        .stdout("");
+    let out = expect_success(failsim().args(["diagram", "--out"]).arg(&p));
+    assert!(out.stdout.is_empty());
     assert!(
         std::fs::read_to_string(&p)
             .unwrap()
             .contains("flowchart LR")
     );
-    failsim()
-        .args(["diagram", "--strategy", "nope"])
-        .assert()
-        .code(2);
+    expect_exit_2(failsim().args(["diagram", "--strategy", "nope"]));
 }

@@ -188,18 +188,12 @@ fn json_scenarios_run_like_toml_ones() {
       "events": [ { "at": "1d", "fault": "disk-loss", "target": "p" } ]
     }"#;
     let f = fixture("s.json", text);
-    let out = failsim()
-        .arg("run")
-        .arg(&f.path)
-        .args(["--json", "-", "-q"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let v = expect_json(
+        failsim()
+            .arg("run")
+            .arg(&f.path)
+            .args(["--json", "-", "-q"]),
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["scenario"], "json-test");
     assert_eq!(v["strategies"][0]["strategy"], "async");
     assert!(
@@ -212,8 +206,7 @@ fn json_scenarios_run_like_toml_ones() {
 
 #[test]
 fn the_default_scenario_runs_with_no_argument() {
-    let out = failsim().args(["run", "--trials", "100"]).output().unwrap();
-    assert!(out.status.success());
+    let out = expect_success(failsim().args(["run", "--trials", "100"]));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("ecommerce"), "{text}");
     assert!(text.contains("lost orders per trial"), "{text}");

@@ -252,17 +252,7 @@ fn the_staged_story_adds_up() {
 #[test]
 fn the_staged_story_reads_as_reviewed() {
     let f = fixture("staged.toml", STAGED);
-    let out = failsim()
-        .arg("explain")
-        .arg(&f.path)
-        .args(["--trial", "0"])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = expect_success(failsim().arg("explain").arg(&f.path).args(["--trial", "0"]));
     let got = String::from_utf8(out.stdout).expect("utf-8");
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/explain-staged.txt");
@@ -281,14 +271,12 @@ fn the_staged_story_reads_as_reviewed() {
 #[test]
 fn json_gives_records_story_and_totals() {
     let f = fixture("staged.toml", STAGED);
-    let out = failsim()
-        .arg("explain")
-        .arg(&f.path)
-        .args(["--trial", "3", "--json", "-"])
-        .output()
-        .expect("runs");
-    assert!(out.status.success());
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON only");
+    let v = expect_json(
+        failsim()
+            .arg("explain")
+            .arg(&f.path)
+            .args(["--trial", "3", "--json", "-"]),
+    );
     assert_eq!(v["trial"], 3);
     assert_eq!(v["scenario"], "staged-month");
     assert_eq!(v["chosen"], "given");
@@ -313,14 +301,13 @@ fn json_gives_records_story_and_totals() {
     // The same document, written to a file, and the story still printed.
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("story.json");
-    let out = failsim()
-        .arg("explain")
-        .arg(&f.path)
-        .args(["--trial", "3", "--json"])
-        .arg(&p)
-        .output()
-        .expect("runs");
-    assert!(out.status.success());
+    let out = expect_success(
+        failsim()
+            .arg("explain")
+            .arg(&f.path)
+            .args(["--trial", "3", "--json"])
+            .arg(&p),
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("What happened"));
     let w: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
     assert_eq!(w, v);
@@ -328,14 +315,8 @@ fn json_gives_records_story_and_totals() {
 
 #[test]
 fn the_default_trial_is_the_most_eventful_every_time() {
-    let run = || {
-        let out = failsim()
-            .args(["explain", "--trials", "300", "--json", "-"])
-            .output()
-            .expect("runs");
-        assert!(out.status.success());
-        out.stdout
-    };
+    let run =
+        || expect_success(failsim().args(["explain", "--trials", "300", "--json", "-"])).stdout;
     let (a, b) = (run(), run());
     assert_eq!(a, b, "two runs told different stories");
     let v: serde_json::Value = serde_json::from_slice(&a).unwrap();
@@ -365,13 +346,12 @@ fn the_default_trial_is_the_most_eventful_every_time() {
 #[test]
 fn a_strategy_changes_the_story_and_a_bad_one_is_refused() {
     let f = fixture("staged.toml", STAGED);
-    let out = failsim()
-        .arg("explain")
-        .arg(&f.path)
-        .args(["--trial", "0", "--strategy", "sync"])
-        .output()
-        .expect("runs");
-    assert!(out.status.success());
+    let out = expect_success(failsim().arg("explain").arg(&f.path).args([
+        "--trial",
+        "0",
+        "--strategy",
+        "sync",
+    ]));
     // The terminal text is wrapped: compare words.
     let text = String::from_utf8_lossy(&out.stdout)
         .split_whitespace()
@@ -382,14 +362,11 @@ fn a_strategy_changes_the_story_and_a_bad_one_is_refused() {
         text.contains("It had every acknowledged payment, so nothing is lost."),
         "{text}"
     );
-    failsim()
-        .arg("explain")
-        .arg(&f.path)
-        .args(["--strategy", "quorum"])
-        .assert()
-        .code(2);
-    failsim()
-        .args(["explain", "--trials", "0"])
-        .assert()
-        .code(2);
+    expect_exit_2(
+        failsim()
+            .arg("explain")
+            .arg(&f.path)
+            .args(["--strategy", "quorum"]),
+    );
+    expect_exit_2(failsim().args(["explain", "--trials", "0"]));
 }

@@ -29,18 +29,7 @@ fn scenario_files() -> Vec<(String, PathBuf)> {
 
 /// Runs failsim with `args`, JSON on standard output, and parses it.
 fn json(args: &[&str]) -> Value {
-    let out = failsim()
-        .args(args)
-        .args(["--json", "-", "--quiet"])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "failsim {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
+    expect_json(failsim().args(args).args(["--json", "-", "--quiet"]))
 }
 
 /// The entry of one strategy in a results document.
@@ -121,16 +110,7 @@ fn assert_near(got: f64, want: f64, rel: f64, what: &str) {
 fn every_scenario_file_validates_and_is_built_in() {
     let files = scenario_files();
     assert!(files.len() >= 10, "the library has its lessons: {files:?}");
-    let out = failsim()
-        .arg("validate")
-        .args(files.iter().map(|(_, p)| p))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    expect_success(failsim().arg("validate").args(files.iter().map(|(_, p)| p)));
     for (stem, path) in &files {
         let sc = failsim::scenario::load(path).expect("loads");
         assert_eq!(
@@ -164,8 +144,7 @@ fn every_scenario_file_validates_and_is_built_in() {
 
 #[test]
 fn lessons_lists_every_built_in_with_its_lesson_and_command() {
-    let out = failsim().arg("lessons").output().unwrap();
-    assert!(out.status.success());
+    let out = expect_success(failsim().arg("lessons"));
     let text = String::from_utf8(out.stdout).unwrap();
     for (name, body) in failsim::library::BUILTIN {
         let sc = failsim::scenario::parse(body, name, failsim::scenario::Format::Toml).unwrap();
@@ -185,17 +164,7 @@ fn lessons_lists_every_built_in_with_its_lesson_and_command() {
 fn every_lesson_command_runs() {
     for (name, _) in failsim::library::BUILTIN {
         let args = failsim::library::lesson_args(name);
-        let out = failsim()
-            .args(&args)
-            .args(["--trials", "20", "--quiet"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "failsim {}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        expect_success(failsim().args(&args).args(["--trials", "20", "--quiet"]));
     }
 }
 

@@ -7,18 +7,13 @@ use serde_json::Value;
 
 fn compare(scenario: &str, strategies: &str) -> Value {
     let f = fixture("m.toml", scenario);
-    let out = failsim()
-        .arg("compare")
-        .arg(&f.path)
-        .args(["--strategies", strategies, "--json", "-", "--quiet"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    expect_json(failsim().arg("compare").arg(&f.path).args([
+        "--strategies",
+        strategies,
+        "--json",
+        "-",
+        "--quiet",
+    ]))
 }
 
 fn lost(v: &Value, strategy: &str) -> f64 {
@@ -99,19 +94,15 @@ fn a_rollback_shortens_a_failed_migration() {
 
 #[test]
 fn the_bad_migration_lesson_ranks_the_protections() {
-    let out = failsim()
-        .args([
-            "compare",
-            "bad-migration",
-            "--strategies",
-            "async,async+pre-migration-backup,async+delayed",
-            "--json",
-            "-",
-            "-q",
-        ])
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = expect_json(failsim().args([
+        "compare",
+        "bad-migration",
+        "--strategies",
+        "async,async+pre-migration-backup,async+delayed",
+        "--json",
+        "-",
+        "-q",
+    ]));
     assert!(lost(&v, "async+pre-migration-backup") * 100.0 < lost(&v, "async"));
     assert!(lost(&v, "async+delayed") * 100.0 < lost(&v, "async"));
 }
@@ -120,12 +111,11 @@ fn the_bad_migration_lesson_ranks_the_protections() {
 fn migration_folders_are_read_and_written_as_scenario_entries() {
     let fixtures =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/migrations");
-    let out = failsim()
-        .arg("migrations")
-        .arg(fixtures.join("flyway-good"))
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let out = expect_success(
+        failsim()
+            .arg("migrations")
+            .arg(fixtures.join("flyway-good")),
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains("destructive") && text.contains("DROP TABLE"),
@@ -134,39 +124,28 @@ fn migration_folders_are_read_and_written_as_scenario_entries() {
     assert!(text.contains("No rollback"), "{text}");
 
     // The entries drop into a scenario and run.
-    let out = failsim()
-        .arg("migrations")
-        .arg(fixtures.join("flyway-good"))
-        .args(["--toml", "-", "--start", "2d", "--spacing", "1d"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let out = expect_success(
+        failsim()
+            .arg("migrations")
+            .arg(fixtures.join("flyway-good"))
+            .args(["--toml", "-", "--start", "2d", "--spacing", "1d"]),
+    );
     let entries = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(entries.contains("[[migrations]]"));
     let scenario = format!("{WORLD}{PRIMARY}{REPLICA}{entries}");
     let f = fixture("with-migrations.toml", &scenario);
-    let run = failsim()
-        .arg("run")
-        .arg(&f.path)
-        .args(["--json", "-", "-q"])
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+    expect_json(
+        failsim()
+            .arg("run")
+            .arg(&f.path)
+            .args(["--json", "-", "-q"]),
     );
 
     // A Liquibase changelog, and errors with exit status 2.
-    let out = failsim()
-        .arg("migrations")
-        .arg(fixtures.join("liquibase/changelog.sql"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    expect_success(
+        failsim()
+            .arg("migrations")
+            .arg(fixtures.join("liquibase/changelog.sql")),
     );
     for bad in [
         "flyway-duplicate",
@@ -174,12 +153,7 @@ fn migration_folders_are_read_and_written_as_scenario_entries() {
         "liquibase/no-header.sql",
         "does-not-exist",
     ] {
-        let out = failsim()
-            .arg("migrations")
-            .arg(fixtures.join(bad))
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{bad}");
-        assert!(!String::from_utf8_lossy(&out.stderr).is_empty());
+        let stderr = expect_exit_2(failsim().arg("migrations").arg(fixtures.join(bad)));
+        assert!(!stderr.is_empty(), "{bad}");
     }
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{failsim, fixture};
+use common::{expect_exit_2, expect_success, failsim, fixture};
 use failsim::report::{self, Meta, ReportFile};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -43,22 +43,14 @@ fn names(dir: &Path) -> Vec<String> {
     v
 }
 
-fn report_cli(out: &Path, extra: &[&str]) -> std::process::Output {
-    failsim()
-        .arg("report")
+/// `failsim report --trials 60 --quiet --out OUT EXTRA...`, to be run.
+fn report_cli(out: &Path, extra: &[&str]) -> assert_cmd::Command {
+    let mut c = failsim();
+    c.arg("report")
         .args(["--trials", "60", "--quiet", "--out"])
         .arg(out)
-        .args(extra)
-        .output()
-        .expect("runs")
-}
-
-fn ok(o: &std::process::Output) {
-    assert!(
-        o.status.success(),
-        "failsim failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+        .args(extra);
+    c
 }
 
 /// Decodes a PNG, returning its size.
@@ -87,7 +79,7 @@ fn svg_size(text: &str) -> (u32, u32) {
 fn a_report_holds_every_file_well_formed() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = tmp.path().join("ecommerce");
-    ok(&report_cli(&out, &[]));
+    expect_success(&mut report_cli(&out, &[]));
     let files = read_dir(&out);
     for f in ["report.html", "report.md", "results.json"] {
         assert!(!files.get(f).expect(f).is_empty(), "{f} is empty");
@@ -127,7 +119,7 @@ fn a_report_holds_every_file_well_formed() {
 fn the_html_page_stands_alone() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = tmp.path().join("r");
-    ok(&report_cli(&out, &["--strategies", "none,async,sync"]));
+    expect_success(&mut report_cli(&out, &["--strategies", "none,async,sync"]));
     let html = std::fs::read_to_string(out.join("report.html")).expect("html");
     let lower = html.to_lowercase();
     for bad in [
@@ -158,14 +150,13 @@ fn results_json_is_what_compare_writes() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = tmp.path().join("r");
     let args = ["--strategies", "none,async,sync+backup", "--seed", "9"];
-    ok(&report_cli(&out, &args));
-    let compare = failsim()
-        .arg("compare")
-        .args(["--trials", "60", "--quiet", "--json", "-"])
-        .args(args)
-        .output()
-        .expect("runs");
-    ok(&compare);
+    expect_success(&mut report_cli(&out, &args));
+    let compare = expect_success(
+        failsim()
+            .arg("compare")
+            .args(["--trials", "60", "--quiet", "--json", "-"])
+            .args(args),
+    );
     let written = std::fs::read(out.join("results.json")).expect("results.json");
     assert_eq!(written, compare.stdout);
 }
@@ -260,21 +251,20 @@ fn a_scenario_with_prices_gets_a_cost_chart() {
     );
     let f = fixture("priced.toml", &text);
     let out = f.dir.path().join("priced");
-    let o = failsim()
-        .arg("report")
-        .arg(&f.path)
-        .args([
-            "--trials",
-            "40",
-            "--quiet",
-            "--strategies",
-            "none,async+backup,warm-standby",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .expect("runs");
-    ok(&o);
+    expect_success(
+        failsim()
+            .arg("report")
+            .arg(&f.path)
+            .args([
+                "--trials",
+                "40",
+                "--quiet",
+                "--strategies",
+                "none,async+backup,warm-standby",
+                "--out",
+            ])
+            .arg(&out),
+    );
     let files = read_dir(&out);
     let svg = std::str::from_utf8(&files["tradeoff-cost.svg"]).expect("UTF-8");
     svg_size(svg);
@@ -286,11 +276,11 @@ fn a_scenario_with_prices_gets_a_cost_chart() {
 fn reports_are_reproducible_and_replace_the_previous_one() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = tmp.path().join("r");
-    ok(&report_cli(&out, &["--seed", "1"]));
+    expect_success(&mut report_cli(&out, &["--seed", "1"]));
     let first = read_dir(&out);
-    ok(&report_cli(&out, &["--seed", "1"]));
+    expect_success(&mut report_cli(&out, &["--seed", "1"]));
     assert_eq!(read_dir(&out), first, "same arguments, different bytes");
-    ok(&report_cli(&out, &["--seed", "2"]));
+    expect_success(&mut report_cli(&out, &["--seed", "2"]));
     let second = read_dir(&out);
     assert_ne!(second["results.json"], first["results.json"]);
     assert_eq!(
@@ -308,22 +298,20 @@ fn reports_are_reproducible_and_replace_the_previous_one() {
 fn a_failed_report_leaves_the_previous_one_untouched() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = tmp.path().join("r");
-    ok(&report_cli(&out, &[]));
+    expect_success(&mut report_cli(&out, &[]));
     let before = read_dir(&out);
 
     // An invalid scenario: exit 2, nothing written.
     let bad = fixture("bad.toml", "name = \"bad\"\ntrials = 0\n");
-    let o = failsim()
-        .arg("report")
-        .arg(&bad.path)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .expect("runs");
-    assert_eq!(o.status.code(), Some(2));
+    expect_exit_2(
+        failsim()
+            .arg("report")
+            .arg(&bad.path)
+            .arg("--out")
+            .arg(&out),
+    );
     // An unknown strategy: exit 2.
-    let o = report_cli(&out, &["--strategies", "async,bogus"]);
-    assert_eq!(o.status.code(), Some(2));
+    expect_exit_2(&mut report_cli(&out, &["--strategies", "async,bogus"]));
     assert_eq!(read_dir(&out), before);
     assert_eq!(names(tmp.path()), vec!["r".to_string()]);
 
@@ -355,13 +343,7 @@ fn a_failed_report_leaves_the_previous_one_untouched() {
         let binding = std::fs::create_dir(&probe).is_err();
         let _ = std::fs::remove_dir(&probe);
         if binding {
-            let o = report_cli(&out, &["--seed", "5"]);
-            assert_eq!(
-                o.status.code(),
-                Some(2),
-                "{}",
-                String::from_utf8_lossy(&o.stderr)
-            );
+            expect_exit_2(&mut report_cli(&out, &["--seed", "5"]));
             assert_eq!(read_dir(&out), before);
             assert_eq!(names(parent), vec!["r".to_string()]);
         }
@@ -375,17 +357,15 @@ fn a_folder_holding_other_files_is_not_replaced() {
     let out = tmp.path().join("mine");
     std::fs::create_dir(&out).expect("mkdir");
     std::fs::write(out.join("notes.txt"), "keep me").expect("write");
-    let o = report_cli(&out, &[]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("notes.txt"));
+    let stderr = expect_exit_2(&mut report_cli(&out, &[]));
+    assert!(stderr.contains("notes.txt"));
     assert_eq!(names(&out), vec!["notes.txt".to_string()]);
     assert_eq!(names(tmp.path()), vec!["mine".to_string()]);
 
     // A file where the folder should be.
     let file = tmp.path().join("file");
     std::fs::write(&file, "x").expect("write");
-    let o = report_cli(&file, &[]);
-    assert_eq!(o.status.code(), Some(2));
+    expect_exit_2(&mut report_cli(&file, &[]));
     assert_eq!(std::fs::read_to_string(&file).expect("file"), "x");
 }
 
@@ -393,23 +373,22 @@ fn a_folder_holding_other_files_is_not_replaced() {
 fn a_sweep_writes_charts_against_the_knob() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = tmp.path().join("sweep");
-    let o = failsim()
-        .args([
-            "sweep",
-            "ecommerce",
-            "--set",
-            "replication.lag=100ms,1s,10s",
-            "--strategies",
-            "async,semi-sync",
-            "--trials",
-            "30",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .expect("runs");
-    ok(&o);
+    expect_success(
+        failsim()
+            .args([
+                "sweep",
+                "ecommerce",
+                "--set",
+                "replication.lag=100ms,1s,10s",
+                "--strategies",
+                "async,semi-sync",
+                "--trials",
+                "30",
+                "--quiet",
+                "--out",
+            ])
+            .arg(&out),
+    );
     let files = read_dir(&out);
     for f in ["report.html", "report.md", "sweep.json"] {
         assert!(!files[f].is_empty(), "{f}");

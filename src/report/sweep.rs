@@ -10,10 +10,9 @@
 
 use super::doc::{Block, Doc, b, c, t};
 use super::{Figure, Meta, ReportFile};
-use crate::app::SweepResults;
 use crate::charts::{self, ChartError, LineChart, Series};
 use crate::output::{self, availability, num, pct};
-use crate::results::StrategyResult;
+use crate::results::{StrategyResult, SweepResults};
 use crate::units::{parse_duration, parse_fraction, parse_size};
 
 /// How a knob's values sit on an axis.

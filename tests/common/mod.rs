@@ -65,22 +65,48 @@ zone = "east-b"
 role = "replica"
 "#;
 
+/// Runs `cmd`, asserts it exits 0 (its standard error in the message if
+/// not), and returns its output.
+pub fn expect_success(cmd: &mut Command) -> std::process::Output {
+    let out = cmd.output().expect("runs");
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Runs `cmd`, asserts it exits 0, and parses its standard output as JSON.
+pub fn expect_json(cmd: &mut Command) -> serde_json::Value {
+    let out = expect_success(cmd);
+    serde_json::from_slice(&out.stdout).expect("valid JSON on standard output")
+}
+
+/// Runs `cmd`, asserts it exits 2 (the user's input is wrong), and returns
+/// its standard error.
+pub fn expect_exit_2(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "exit status of {cmd:?}; stderr: {stderr}"
+    );
+    stderr
+}
+
 /// Runs a scenario text and returns the parsed JSON results.
 pub fn run_json(text: &str, extra: &[&str]) -> serde_json::Value {
     let f = fixture("s.toml", text);
-    let out = failsim()
-        .arg("run")
-        .arg(&f.path)
-        .args(["--json", "-", "--quiet"])
-        .args(extra)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "failsim failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
+    expect_json(
+        failsim()
+            .arg("run")
+            .arg(&f.path)
+            .args(["--json", "-", "--quiet"])
+            .args(extra),
+    )
 }
 
 /// The first strategy's entry of a results document.
