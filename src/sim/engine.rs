@@ -414,180 +414,36 @@ impl Sim<'_, '_> {
         pool_only
     }
 
+    /// Routes an event to its handler: one line per kind.
     fn dispatch(&mut self, ev: Ev) {
-        let sc = self.sc;
         match ev {
             Ev::ApiCrash { server, epoch } => self.on_api_crash(server as usize, epoch),
             Ev::ApiRestart { server } => self.on_api_restart(server as usize),
             // Made by the event loop before it dispatches an event.
             Ev::ApiPoolCheck => {}
-            Ev::NodeCrash { node, epoch } => {
-                let node = node as usize;
-                if epoch != self.nodes[node].crash_epoch {
-                    return;
-                }
-                if self.nodes[node].crashed || self.nodes[node].disk != Disk::Ok {
-                    self.schedule_crash(node);
-                    return;
-                }
-                self.open_incident(FaultKind::DbCrash, self.e.node_names[node].clone(), None);
-                self.crash_node(node);
-            }
-            Ev::NodeRestart { node, epoch } => {
-                let node = node as usize;
-                if epoch != self.nodes[node].restart_epoch {
-                    return;
-                }
-                self.nodes[node].crashed = false;
-                self.replan = true;
-                self.schedule_crash(node);
-                if self.nodes[node].disk == Disk::Ok && !self.zone_is_down(self.node_zone(node)) {
-                    self.note_with(|s| Happening::Up {
-                        component: s.sc.nodes[node].name.clone(),
-                    });
-                }
-            }
-            Ev::DiskLoss { node, epoch } => {
-                let node = node as usize;
-                if epoch != self.nodes[node].disk_fail_epoch {
-                    return;
-                }
-                self.open_incident(FaultKind::DiskLoss, self.e.node_names[node].clone(), None);
-                self.lose_disk(node, 0);
-            }
-            Ev::DiskReplaced { node, epoch } => {
-                let node = node as usize;
-                if epoch != self.nodes[node].disk_epoch {
-                    return;
-                }
-                self.on_disk_replaced(node);
-            }
-            Ev::RebuildDone { node, epoch } => {
-                let node = node as usize;
-                if epoch != self.nodes[node].disk_epoch {
-                    return;
-                }
-                if self.nodes[node].rebuild_source != self.source_epoch {
-                    // The source stopped serving or changed during the
-                    // copy: it must start again.
-                    self.start_rebuild(node);
-                    return;
-                }
-                let now = self.now;
-                let st = &mut self.nodes[node];
-                st.disk = Disk::Ok;
-                st.data_since = now;
-                // It holds everything up to the moment the copy completes.
-                st.frozen_received = now;
-                st.frozen_applied = now;
-                self.replan = true;
-                self.note_with(|s| Happening::Up {
-                    component: s.sc.nodes[node].name.clone(),
-                });
-            }
-            Ev::ZoneDown { zone } => {
-                let zone = zone as usize;
-                let f = sc
-                    .faults
-                    .zone_outage
-                    .as_ref()
-                    .expect("scheduled only when configured");
-                let d = self.s_zone_dur[zone].sample(f.duration.as_ref().expect("validated"));
-                let name = SmallStr::new(&sc.zones[zone].name);
-                self.open_incident(FaultKind::ZoneOutage, name, None);
-                self.zone_outage(zone, d, true);
-            }
-            Ev::ZoneUp { zone, stochastic } => {
-                let zone = zone as usize;
-                self.zone_down[zone] -= 1;
-                self.zone_changed(zone);
-                self.replan = true;
-                if self.zone_down[zone] == 0 {
-                    self.note_with(|s| Happening::Up {
-                        component: format!("zone {}", s.sc.zones[zone].name),
-                    });
-                }
-                if stochastic && let Some(f) = &sc.faults.zone_outage {
-                    let t = self.s_zone[zone].sample(&f.time_to_failure);
-                    self.at_new(t, Ev::ZoneDown { zone: ix(zone) });
-                }
-            }
-            Ev::RegionDown { region } => {
-                let region = region as usize;
-                let f = sc
-                    .faults
-                    .region_outage
-                    .as_ref()
-                    .expect("scheduled only when configured");
-                let d = self.s_region_dur[region].sample(f.duration.as_ref().expect("validated"));
-                let destroy = f.destroys_data > 0.0
-                    && super::rng::hashed_unit(self.trial_seed, "region-destroy", self.now)
-                        < f.destroys_data;
-                let name = SmallStr::new(&sc.regions[region].name);
-                self.open_incident(FaultKind::RegionOutage, name, None);
-                self.region_outage(region, d, destroy, true);
-            }
-            Ev::RegionUp { region, stochastic } => {
-                let region = region as usize;
-                self.region_down[region] -= 1;
-                self.region_is_down[region] = self.region_down[region] > 0;
-                self.region_changed(region);
-                self.replan = true;
-                if self.region_down[region] == 0 {
-                    self.note_with(|s| Happening::Up {
-                        component: format!("region {}", s.sc.regions[region].name),
-                    });
-                }
-                if stochastic && let Some(f) = &sc.faults.region_outage {
-                    let t = self.s_region[region].sample(&f.time_to_failure);
-                    self.at_new(t, Ev::RegionDown { region: ix(region) });
-                }
-            }
-            Ev::PartitionStart { pair } => {
-                let pair = pair as usize;
-                let f = sc
-                    .faults
-                    .partition
-                    .as_ref()
-                    .expect("scheduled only when configured");
-                let d = self.s_partition_dur[pair].sample(f.duration.as_ref().expect("validated"));
-                let (a, b) = self.e.region_pairs[pair];
-                let name = self.target_name(Target::RegionPair(a, b));
-                self.open_incident(FaultKind::Partition, name, None);
-                self.partition(a, b, d, true);
-            }
+            Ev::NodeCrash { node, epoch } => self.on_node_crash(node as usize, epoch),
+            Ev::NodeRestart { node, epoch } => self.on_node_restart(node as usize, epoch),
+            Ev::DiskLoss { node, epoch } => self.on_disk_loss(node as usize, epoch),
+            Ev::DiskReplaced { node, epoch } => self.on_disk_replaced(node as usize, epoch),
+            Ev::RebuildDone { node, epoch } => self.on_rebuild_done(node as usize, epoch),
+            Ev::ZoneDown { zone } => self.on_zone_down(zone as usize),
+            Ev::ZoneUp { zone, stochastic } => self.on_zone_up(zone as usize, stochastic),
+            Ev::RegionDown { region } => self.on_region_down(region as usize),
+            Ev::RegionUp { region, stochastic } => self.on_region_up(region as usize, stochastic),
+            Ev::PartitionStart { pair } => self.on_partition_start(pair as usize),
             Ev::PartitionEnd { a, b, stochastic } => {
                 self.on_partition_end(a as usize, b as usize, stochastic)
             }
-            Ev::Delete => {
-                let f = sc
-                    .faults
-                    .accidental_delete
-                    .as_ref()
-                    .expect("scheduled only when configured");
-                let detect = self.s_delete.sample(f.detect.as_ref().expect("validated"));
-                let share = f.share;
-                self.open_incident(FaultKind::AccidentalDelete, SmallStr::new("data set"), None);
-                self.corrupt(share, detect, "an accidental delete".into());
-                let t = self.s_delete.sample(&f.time_to_failure);
-                self.at_new(t, Ev::Delete);
-            }
+            Ev::Delete => self.on_delete(),
             Ev::Scheduled { index } => self.scheduled(index as usize),
             Ev::MigrationRun { index } => self.migration(index as usize),
             Ev::Detect { corruption } => self.on_detect(corruption as usize),
             Ev::Recover { epoch } => self.on_recover(epoch),
             Ev::LogicalRestored { epoch } => self.on_logical_restored(epoch),
-            Ev::SplitFence { epoch } => {
-                if let Some(p) = &self.pending_split
-                    && p.epoch == epoch
-                {
-                    self.ctx = p.incident;
-                    self.fenced = true;
-                    self.pending_split.as_mut().expect("checked").fence_at = Some(self.now);
-                }
-            }
+            Ev::SplitFence { epoch } => self.on_split_fence(epoch),
             Ev::SplitPromote { epoch } => self.on_split_promote(epoch),
-            Ev::LockEnd => self.locks -= 1,
+            Ev::LockEnd => self.on_lock_end(),
+            // The stall's end is read by the write path (`stall_until`).
             Ev::StallEnd => {}
         }
     }

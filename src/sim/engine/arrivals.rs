@@ -27,28 +27,16 @@ impl Sim<'_, '_> {
             self.schedule_crash(n);
             self.schedule_disk_failure(n);
         }
-        if let Some(f) = &sc.faults.zone_outage {
-            for z in 0..sc.zones.len() {
-                let t = self.s_zone[z].sample(&f.time_to_failure);
-                self.at_new(t, Ev::ZoneDown { zone: ix(z) });
-            }
+        for z in 0..sc.zones.len() {
+            self.arm_zone(z);
         }
-        if let Some(f) = &sc.faults.region_outage {
-            for r in 0..sc.regions.len() {
-                let t = self.s_region[r].sample(&f.time_to_failure);
-                self.at_new(t, Ev::RegionDown { region: ix(r) });
-            }
+        for r in 0..sc.regions.len() {
+            self.arm_region(r);
         }
-        if let Some(f) = &sc.faults.partition {
-            for p in 0..self.e.region_pairs.len() {
-                let t = self.s_partition[p].sample(&f.time_to_failure);
-                self.at_new(t, Ev::PartitionStart { pair: ix(p) });
-            }
+        for p in 0..self.e.region_pairs.len() {
+            self.arm_partition(p);
         }
-        if let Some(f) = &sc.faults.accidental_delete {
-            let t = self.s_delete.sample(&f.time_to_failure);
-            self.at_new(t, Ev::Delete);
-        }
+        self.arm_delete();
         for (i, e) in sc.events.iter().enumerate() {
             self.queue
                 .push(e.at, (Ev::Scheduled { index: ix(i) }, None));
@@ -92,6 +80,39 @@ impl Sim<'_, '_> {
         }
         if let Some(f) = &sc.faults.api_crash {
             st.next_ttf = st.s_crash.sample(&f.time_to_failure);
+        }
+    }
+
+    /// Draws zone `z`'s next outage, if zone outages are configured.
+    pub(super) fn arm_zone(&mut self, z: ZoneId) {
+        if let Some(f) = &self.sc.faults.zone_outage {
+            let t = self.s_zone[z].sample(&f.time_to_failure);
+            self.at_new(t, Ev::ZoneDown { zone: ix(z) });
+        }
+    }
+
+    /// Draws region `r`'s next outage, if region outages are configured.
+    pub(super) fn arm_region(&mut self, r: RegionId) {
+        if let Some(f) = &self.sc.faults.region_outage {
+            let t = self.s_region[r].sample(&f.time_to_failure);
+            self.at_new(t, Ev::RegionDown { region: ix(r) });
+        }
+    }
+
+    /// Draws the next partition of region pair `p` (an index into
+    /// `Engine::region_pairs`), if partitions are configured.
+    pub(super) fn arm_partition(&mut self, p: usize) {
+        if let Some(f) = &self.sc.faults.partition {
+            let t = self.s_partition[p].sample(&f.time_to_failure);
+            self.at_new(t, Ev::PartitionStart { pair: ix(p) });
+        }
+    }
+
+    /// Draws the next accidental delete, if deletes are configured.
+    pub(super) fn arm_delete(&mut self) {
+        if let Some(f) = &self.sc.faults.accidental_delete {
+            let t = self.s_delete.sample(&f.time_to_failure);
+            self.at_new(t, Ev::Delete);
         }
     }
 }

@@ -160,4 +160,37 @@ impl Sim<'_, '_> {
         self.kept_gone = 0.0;
         (lost, window)
     }
+
+    /// A split brain heals: the writes the deposed primary took after the
+    /// new one's `position` (all of them until the promotion at
+    /// `promoted_at`, then its side's share `old_share`) diverged. Charges
+    /// them as lost and as diverged, and returns them.
+    pub(super) fn charge_divergence(
+        &mut self,
+        position: Micros,
+        promoted_at: Micros,
+        old_share: f64,
+        incident: Option<usize>,
+    ) -> u64 {
+        let before = self.acked_time(position, promoted_at) as f64;
+        let after = self.acked_time(promoted_at, self.now) as f64 * old_share;
+        let diverged = self.poisson(self.sc.workload.writes_per_sec * (before + after) / 1e6);
+        self.charge_loss(diverged, if diverged > 0 { self.now - position } else { 0 });
+        self.outcome.diverged_writes += diverged;
+        if let Some(i) = incident {
+            self.outcome.incidents[i].diverged_writes += diverged;
+        }
+        diverged
+    }
+
+    /// Logical damage done at `c` is kept: the `keep_loss` writes (expected)
+    /// it destroyed are gone for good and are not lost again later.
+    /// Returns the writes lost and the span of data they belong to.
+    pub(super) fn keep_damage(&mut self, keep_loss: f64, c: Micros) -> (u64, Micros) {
+        let lost = self.poisson(keep_loss);
+        self.kept_gone += keep_loss;
+        let window = self.data_age(c);
+        self.charge_loss(lost, if lost > 0 { window } else { 0 });
+        (lost, window)
+    }
 }

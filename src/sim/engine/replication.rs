@@ -165,4 +165,28 @@ impl Sim<'_, '_> {
     pub(super) fn replay_time(&self, span: Micros) -> Micros {
         (self.log_bytes(span) / self.sc.replication.replay_throughput * 1e6) as Micros
     }
+
+    /// A re-seed of node `node` completes, unless its source changed.
+    pub(in crate::sim::engine) fn on_rebuild_done(&mut self, node: NodeId, epoch: u32) {
+        if epoch != self.nodes[node].disk_epoch {
+            return;
+        }
+        if self.nodes[node].rebuild_source != self.source_epoch {
+            // The source stopped serving or changed during the
+            // copy: it must start again.
+            self.start_rebuild(node);
+            return;
+        }
+        let now = self.now;
+        let st = &mut self.nodes[node];
+        st.disk = Disk::Ok;
+        st.data_since = now;
+        // It holds everything up to the moment the copy completes.
+        st.frozen_received = now;
+        st.frozen_applied = now;
+        self.replan = true;
+        self.note_with(|s| Happening::Up {
+            component: s.sc.nodes[node].name.clone(),
+        });
+    }
 }

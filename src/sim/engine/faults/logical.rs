@@ -35,6 +35,21 @@ pub(in crate::sim::engine) struct LogicalRestore {
 }
 
 impl Sim<'_, '_> {
+    /// A random accidental delete arrives.
+    pub(in crate::sim::engine) fn on_delete(&mut self) {
+        let f = self
+            .sc
+            .faults
+            .accidental_delete
+            .as_ref()
+            .expect("scheduled only when configured");
+        let detect = self.s_delete.sample(f.detect.as_ref().expect("validated"));
+        let share = f.share;
+        self.open_incident(FaultKind::AccidentalDelete, SmallStr::new("data set"), None);
+        self.corrupt(share, detect, "an accidental delete".into());
+        self.arm_delete();
+    }
+
     pub(in crate::sim::engine) fn corrupt(&mut self, share: f64, detect: Micros, what: String) {
         let id = self.corruptions.len();
         self.corruptions.push(Corruption {
@@ -141,10 +156,7 @@ impl Sim<'_, '_> {
                 return;
             }
         }
-        let lost = self.poisson(keep_loss);
-        self.kept_gone += keep_loss;
-        let window = self.data_age(c);
-        self.charge_loss(lost, if lost > 0 { window } else { 0 });
+        let (lost, window) = self.keep_damage(keep_loss, c);
         self.set_recovery_label(incident, "not recovered: the damaged rows are gone");
         self.note_with(|s| {
             let what = &s.corruptions[id].what;

@@ -62,4 +62,9 @@ impl Sim<'_, '_> {
             }
         }
     }
+
+    /// A migration's lock is released.
+    pub(in crate::sim::engine) fn on_lock_end(&mut self) {
+        self.locks -= 1;
+    }
 }

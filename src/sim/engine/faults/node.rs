@@ -15,6 +15,49 @@
 use crate::sim::engine::*;
 
 impl Sim<'_, '_> {
+    /// A random crash of node `node` arrives (stale if its chain restarted).
+    pub(in crate::sim::engine) fn on_node_crash(&mut self, node: NodeId, epoch: u32) {
+        if epoch != self.nodes[node].crash_epoch {
+            return;
+        }
+        if self.nodes[node].crashed || self.nodes[node].disk != Disk::Ok {
+            self.schedule_crash(node);
+            return;
+        }
+        self.open_incident(FaultKind::DbCrash, self.e.node_names[node].clone(), None);
+        self.crash_node(node);
+    }
+
+    pub(in crate::sim::engine) fn on_node_restart(&mut self, node: NodeId, epoch: u32) {
+        if epoch != self.nodes[node].restart_epoch {
+            return;
+        }
+        self.nodes[node].crashed = false;
+        self.replan = true;
+        self.schedule_crash(node);
+        if self.nodes[node].disk == Disk::Ok && !self.zone_is_down(self.node_zone(node)) {
+            self.note_with(|s| Happening::Up {
+                component: s.sc.nodes[node].name.clone(),
+            });
+        }
+    }
+
+    /// A random disk loss of node `node` arrives.
+    pub(in crate::sim::engine) fn on_disk_loss(&mut self, node: NodeId, epoch: u32) {
+        if epoch != self.nodes[node].disk_fail_epoch {
+            return;
+        }
+        self.open_incident(FaultKind::DiskLoss, self.e.node_names[node].clone(), None);
+        self.lose_disk(node, 0);
+    }
+
+    pub(in crate::sim::engine) fn on_disk_replaced(&mut self, node: NodeId, epoch: u32) {
+        if epoch != self.nodes[node].disk_epoch {
+            return;
+        }
+        self.replace_disk(node);
+    }
+
     pub(in crate::sim::engine) fn crash_node(&mut self, n: NodeId) {
         let restart = self.nodes[n].s_restart.sample(&self.sc.database.restart);
         let st = &mut self.nodes[n];
@@ -75,7 +118,7 @@ impl Sim<'_, '_> {
         }
     }
 
-    pub(in crate::sim::engine) fn on_disk_replaced(&mut self, n: NodeId) {
+    fn replace_disk(&mut self, n: NodeId) {
         let is_primary = n == self.primary;
         let start_empty = is_primary
             && matches!(

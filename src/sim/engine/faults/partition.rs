@@ -34,6 +34,31 @@ pub(in crate::sim::engine) struct PendingSplit {
 }
 
 impl Sim<'_, '_> {
+    pub(in crate::sim::engine) fn on_partition_start(&mut self, pair: usize) {
+        let f = self
+            .sc
+            .faults
+            .partition
+            .as_ref()
+            .expect("scheduled only when configured");
+        let d = self.s_partition_dur[pair].sample(f.duration.as_ref().expect("validated"));
+        let (a, b) = self.e.region_pairs[pair];
+        let name = self.target_name(Target::RegionPair(a, b));
+        self.open_incident(FaultKind::Partition, name, None);
+        self.partition(a, b, d, true);
+    }
+
+    /// The old primary loses its lease on the far side of a partition.
+    pub(in crate::sim::engine) fn on_split_fence(&mut self, epoch: u32) {
+        if let Some(p) = &self.pending_split
+            && p.epoch == epoch
+        {
+            self.ctx = p.incident;
+            self.fenced = true;
+            self.pending_split.as_mut().expect("checked").fence_at = Some(self.now);
+        }
+    }
+
     pub(in crate::sim::engine) fn partition(
         &mut self,
         a: RegionId,
@@ -184,32 +209,16 @@ impl Sim<'_, '_> {
                 self.ctx = s.incident;
                 // Writes the old primary took after the new one's position:
                 // all of them until the promotion, then its side's share.
-                let before = self.acked_time(s.position, s.promoted_at) as f64;
-                let after = self.acked_time(s.promoted_at, self.now) as f64 * s.old_share;
                 let diverged =
-                    self.poisson(self.sc.workload.writes_per_sec * (before + after) / 1e6);
-                self.charge_loss(
-                    diverged,
-                    if diverged > 0 {
-                        self.now - s.position
-                    } else {
-                        0
-                    },
-                );
-                self.outcome.diverged_writes += diverged;
-                if let Some(i) = s.incident {
-                    self.outcome.incidents[i].diverged_writes += diverged;
-                }
+                    self.charge_divergence(s.position, s.promoted_at, s.old_share, s.incident);
                 self.nodes[s.old].stale = true;
                 self.note(Happening::Reconciled {
                     diverged_writes: diverged,
                 });
             }
         }
-        if stochastic && let Some(f) = &self.sc.faults.partition {
-            let pair = self.pair_index(a, b).expect("pair exists");
-            let t = self.s_partition[pair].sample(&f.time_to_failure);
-            self.at_new(t, Ev::PartitionStart { pair: ix(pair) });
+        if stochastic {
+            self.arm_partition(i);
         }
     }
 

@@ -14,6 +14,64 @@
 use crate::sim::engine::*;
 
 impl Sim<'_, '_> {
+    pub(in crate::sim::engine) fn on_zone_down(&mut self, zone: ZoneId) {
+        let f = self
+            .sc
+            .faults
+            .zone_outage
+            .as_ref()
+            .expect("scheduled only when configured");
+        let d = self.s_zone_dur[zone].sample(f.duration.as_ref().expect("validated"));
+        let name = SmallStr::new(&self.sc.zones[zone].name);
+        self.open_incident(FaultKind::ZoneOutage, name, None);
+        self.zone_outage(zone, d, true);
+    }
+
+    pub(in crate::sim::engine) fn on_zone_up(&mut self, zone: ZoneId, stochastic: bool) {
+        self.zone_down[zone] -= 1;
+        self.zone_changed(zone);
+        self.replan = true;
+        if self.zone_down[zone] == 0 {
+            self.note_with(|s| Happening::Up {
+                component: format!("zone {}", s.sc.zones[zone].name),
+            });
+        }
+        if stochastic {
+            self.arm_zone(zone);
+        }
+    }
+
+    pub(in crate::sim::engine) fn on_region_down(&mut self, region: RegionId) {
+        let f = self
+            .sc
+            .faults
+            .region_outage
+            .as_ref()
+            .expect("scheduled only when configured");
+        let d = self.s_region_dur[region].sample(f.duration.as_ref().expect("validated"));
+        let destroy = f.destroys_data > 0.0
+            && crate::sim::rng::hashed_unit(self.trial_seed, "region-destroy", self.now)
+                < f.destroys_data;
+        let name = SmallStr::new(&self.sc.regions[region].name);
+        self.open_incident(FaultKind::RegionOutage, name, None);
+        self.region_outage(region, d, destroy, true);
+    }
+
+    pub(in crate::sim::engine) fn on_region_up(&mut self, region: RegionId, stochastic: bool) {
+        self.region_down[region] -= 1;
+        self.region_is_down[region] = self.region_down[region] > 0;
+        self.region_changed(region);
+        self.replan = true;
+        if self.region_down[region] == 0 {
+            self.note_with(|s| Happening::Up {
+                component: format!("region {}", s.sc.regions[region].name),
+            });
+        }
+        if stochastic {
+            self.arm_region(region);
+        }
+    }
+
     pub(in crate::sim::engine) fn zone_outage(&mut self, z: ZoneId, d: Micros, stochastic: bool) {
         self.zone_down[z] += 1;
         self.zone_changed(z);
