@@ -58,6 +58,7 @@ mod arrivals;
 mod event;
 mod faults;
 mod incidents;
+mod invariants;
 mod ledger;
 mod recovery;
 mod replication;
@@ -183,6 +184,27 @@ impl<'a> Engine<'a> {
         });
     }
 
+    /// [`Engine::run_trial`], checking the engine's invariants after every
+    /// event (listed in `sim/engine/invariants.rs`) in any build, release
+    /// included: for tests. The outcome, or the first invariant broken.
+    pub fn run_trial_checked(
+        &self,
+        seed: u64,
+        trial: u64,
+        record: bool,
+    ) -> Result<TrialOutcome, String> {
+        let mut checker = invariants::Checker::default();
+        let mut scratch = Scratch::default();
+        let o = self.run_trial_in(&mut scratch, seed, trial, record, false, Some(&mut checker));
+        match checker.violation {
+            Some(v) => Err(format!("trial {trial}: {v}")),
+            None if o.events >= invariants::EVENT_CAP => {
+                Err(format!("trial {trial}: the event loop reached its cap"))
+            }
+            None => Ok(o),
+        }
+    }
+
     /// [`Engine::run_trial`]; `full_refresh` refreshes everything after
     /// every event (the tests check that it changes nothing).
     fn run_trial_with(
@@ -193,9 +215,14 @@ impl<'a> Engine<'a> {
         full_refresh: bool,
     ) -> TrialOutcome {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut scratch) => self.run_trial_in(&mut scratch, seed, trial, record, full_refresh),
+            Ok(mut scratch) => {
+                self.run_trial_in(&mut scratch, seed, trial, record, full_refresh, None)
+            }
             // Only if a trial ran another on its own thread, which none does.
-            Err(_) => self.run_trial_in(&mut Scratch::default(), seed, trial, record, full_refresh),
+            Err(_) => {
+                let mut scratch = Scratch::default();
+                self.run_trial_in(&mut scratch, seed, trial, record, full_refresh, None)
+            }
         })
     }
 
@@ -207,6 +234,7 @@ impl<'a> Engine<'a> {
         trial: u64,
         record: bool,
         full_refresh: bool,
+        mut check: Option<&mut invariants::Checker>,
     ) -> TrialOutcome {
         let mut sim = Sim::new(self, trial_seed(seed, trial), record, scratch);
         sim.outcome.trial = trial;
@@ -220,7 +248,7 @@ impl<'a> Engine<'a> {
         // Bounded: every event is at or after `now`, and the loop stops at
         // the horizon; repairs always take time, so no event chain is
         // instantaneous forever. The cap is a guard against model bugs.
-        let cap = 50_000_000u64;
+        let cap = invariants::EVENT_CAP;
         let mut first = true;
         while let Some((at, ev)) = sim.queue.pop_before(horizon) {
             debug_assert!(at >= sim.now, "time went backwards");
@@ -269,6 +297,10 @@ impl<'a> Engine<'a> {
                 sim.refresh();
             }
             first = false;
+            debug_assert_eq!(sim.invariants(), Ok(()));
+            if let Some(c) = check.as_deref_mut() {
+                c.after_event(&sim);
+            }
             if !sim.eager_restarts && !sim.api_ok_seen && sim.api_next_up < sim.api_wake {
                 sim.wake_for_api_restart();
             }

@@ -87,6 +87,10 @@ impl Sim<'_, '_> {
             }
         }
         self.lost.truncate(kept);
+        debug_assert!(
+            super::invariants::lost_windows_ok(&self.lost),
+            "lost windows not sorted and disjoint"
+        );
         self.charge_loss(lost, if lost > 0 { b - first_fresh } else { 0 });
         lost
     }
@@ -94,8 +98,13 @@ impl Sim<'_, '_> {
     /// How far into [a, b] the write path was first up.
     fn first_acked_offset(&self, a: Micros, b: Micros) -> Micros {
         let mut t = a;
-        // Skip the downtime intervals that cover `t`, in order.
+        // Skip the downtime intervals that cover `t`, in order: each step
+        // moves `t` to the end of one, so there are at most as many steps
+        // as intervals.
+        let mut steps = 0;
         loop {
+            debug_assert!(steps <= self.downs.len() + 1, "first_acked_offset runs on");
+            steps += 1;
             let covering = self
                 .downs
                 .iter()
