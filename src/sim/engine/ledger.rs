@@ -1,0 +1,205 @@
+//! Where loss is counted (docs/model.md, "Data as a log of positions").
+//!
+//! The only place that charges lost writes to the trial and its incident:
+//! `lose_window` (a span of the log no surviving copy holds),
+//! `lose_everything` (no copy survives), `charge_divergence` (a split
+//! brain's writes on the deposed side) and `keep_damage` (logical damage
+//! left in place). Each draws its count from the `workload` stream's
+//! Poisson law of the write path's up-time in the span; windows already
+//! lost are kept sorted and disjoint so that no write is counted twice.
+
+use super::*;
+
+impl Sim<'_, '_> {
+    /// Up-time of the write path inside [a, b].
+    pub(super) fn acked_time(&self, a: Micros, b: Micros) -> Micros {
+        if b <= a {
+            return 0;
+        }
+        let overlap = |s: Micros, e: Micros| e.min(b).saturating_sub(s.max(a));
+        let mut down: Micros = self.downs.iter().map(|&(s, e)| overlap(s, e)).sum();
+        if let Some(s) = self.down_since {
+            down += overlap(s, self.now.max(s));
+        }
+        (b - a).saturating_sub(down)
+    }
+
+    pub(super) fn poisson(&mut self, mean: f64) -> u64 {
+        if mean <= 0.0 || !mean.is_finite() {
+            return 0;
+        }
+        match Poisson::new(mean) {
+            Ok(p) => {
+                let x: f64 = p.sample(&mut self.s_workload);
+                x as u64
+            }
+            Err(_) => 0,
+        }
+    }
+
+    /// Counts the writes acknowledged in [a, b] as lost (those not already
+    /// counted), charges them to the current incident, and returns them.
+    pub(super) fn lose_window(&mut self, a: Micros, b: Micros) -> u64 {
+        if b <= a {
+            return 0;
+        }
+        // The parts of [a, b] not already lost, visited in order: the
+        // write-path up-time in them, and the span of writes this loss
+        // takes, from the first newly lost moment at which writes were
+        // being accepted.
+        let mut acked: Micros = 0;
+        let mut first_fresh = None;
+        let mut fresh = |s: Micros, e: Micros| {
+            let up = self.acked_time(s, e);
+            acked += up;
+            if up > 0 && first_fresh.is_none() {
+                first_fresh = Some(s + self.first_acked_offset(s, e));
+            }
+        };
+        let mut cursor = a;
+        for &(s, e) in &self.lost {
+            if e <= cursor || s >= b {
+                continue;
+            }
+            if s > cursor {
+                fresh(cursor, s);
+            }
+            cursor = cursor.max(e);
+        }
+        if cursor < b {
+            fresh(cursor, b);
+        }
+        let first_fresh = first_fresh.unwrap_or(b);
+        let lost = self.poisson(self.sc.workload.writes_per_sec * acked as f64 / 1e6);
+        self.lost_acked_time += acked;
+        self.lost_in_horizon += lost;
+        // Merge [a, b] into the sorted, disjoint set, in place.
+        self.lost.push((a, b));
+        self.lost.sort_unstable();
+        let mut kept = 0;
+        for i in 0..self.lost.len() {
+            let (s, e) = self.lost[i];
+            if kept > 0 && s <= self.lost[kept - 1].1 {
+                self.lost[kept - 1].1 = self.lost[kept - 1].1.max(e);
+            } else {
+                self.lost[kept] = (s, e);
+                kept += 1;
+            }
+        }
+        self.lost.truncate(kept);
+        debug_assert!(
+            super::invariants::lost_windows_ok(&self.lost),
+            "lost windows not sorted and disjoint"
+        );
+        self.charge_loss(lost, if lost > 0 { b - first_fresh } else { 0 });
+        lost
+    }
+
+    /// How far into [a, b] the write path was first up.
+    fn first_acked_offset(&self, a: Micros, b: Micros) -> Micros {
+        let mut t = a;
+        // Skip the downtime intervals that cover `t`, in order: each step
+        // moves `t` to the end of one, so there are at most as many steps
+        // as intervals.
+        let mut steps = 0;
+        loop {
+            debug_assert!(steps <= self.downs.len() + 1, "first_acked_offset runs on");
+            steps += 1;
+            let covering = self
+                .downs
+                .iter()
+                .copied()
+                .chain(self.down_since.map(|s| (s, self.now.max(s))))
+                .find(|&(s, e)| s <= t && t < e);
+            match covering {
+                Some((_, e)) if e < b => t = e,
+                Some(_) => return b - a,
+                None => return t - a,
+            }
+        }
+    }
+
+    pub(super) fn charge_loss(&mut self, lost: u64, rpo: Micros) {
+        self.outcome.lost_writes += lost;
+        if let Some(i) = self.ctx {
+            let inc = &mut self.outcome.incidents[i];
+            inc.lost_writes += lost;
+            inc.rpo = inc.rpo.max(rpo);
+        }
+    }
+
+    /// Writes acknowledged over the data set's whole life before `t`
+    /// (its history before the horizon, plus what the trial accepted).
+    pub(super) fn writes_before_mean(&self, t: Micros) -> f64 {
+        let (history, origin) = match self.data_origin {
+            None => (self.sc.workload.history, 0),
+            Some(o) => (0, o),
+        };
+        let all =
+            self.sc.workload.writes_per_sec * (history + self.acked_time(origin, t)) as f64 / 1e6;
+        // What a kept damage destroyed is no longer there to lose.
+        (all - self.kept_gone).max(0.0)
+    }
+
+    /// How far back the data set reaches from `t`: the span a permanent
+    /// loss of a share of it covers.
+    pub(super) fn data_age(&self, t: Micros) -> Micros {
+        match self.data_origin {
+            None => self.sc.workload.history + t,
+            Some(o) => t.saturating_sub(o),
+        }
+    }
+
+    /// No copy survived a failure at `failed_at`: every write the data set
+    /// held is gone, its history too unless an earlier loss already took it.
+    /// Returns the writes lost and the span they covered.
+    pub(super) fn lose_everything(&mut self, failed_at: Micros) -> (u64, Micros) {
+        let origin = self.data_origin.unwrap_or(0);
+        let mut lost = self.lose_window(origin, failed_at);
+        let mut window = failed_at - origin;
+        if self.data_origin.is_none() {
+            // Rows a kept damage already destroyed are not lost again.
+            let history = self.sc.workload.writes_per_sec * self.sc.workload.history as f64 / 1e6;
+            let before = self.poisson((history - self.kept_gone).max(0.0));
+            window += self.sc.workload.history;
+            self.charge_loss(before, window);
+            lost += before;
+        }
+        self.data_origin = Some(self.now);
+        self.kept_gone = 0.0;
+        (lost, window)
+    }
+
+    /// A split brain heals: the writes the deposed primary took after the
+    /// new one's `position` (all of them until the promotion at
+    /// `promoted_at`, then its side's share `old_share`) diverged. Charges
+    /// them as lost and as diverged, and returns them.
+    pub(super) fn charge_divergence(
+        &mut self,
+        position: Micros,
+        promoted_at: Micros,
+        old_share: f64,
+        incident: Option<usize>,
+    ) -> u64 {
+        let before = self.acked_time(position, promoted_at) as f64;
+        let after = self.acked_time(promoted_at, self.now) as f64 * old_share;
+        let diverged = self.poisson(self.sc.workload.writes_per_sec * (before + after) / 1e6);
+        self.charge_loss(diverged, if diverged > 0 { self.now - position } else { 0 });
+        self.outcome.diverged_writes += diverged;
+        if let Some(i) = incident {
+            self.outcome.incidents[i].diverged_writes += diverged;
+        }
+        diverged
+    }
+
+    /// Logical damage done at `c` is kept: the `keep_loss` writes (expected)
+    /// it destroyed are gone for good and are not lost again later.
+    /// Returns the writes lost and the span of data they belong to.
+    pub(super) fn keep_damage(&mut self, keep_loss: f64, c: Micros) -> (u64, Micros) {
+        let lost = self.poisson(keep_loss);
+        self.kept_gone += keep_loss;
+        let window = self.data_age(c);
+        self.charge_loss(lost, if lost > 0 { window } else { 0 });
+        (lost, window)
+    }
+}

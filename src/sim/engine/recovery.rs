@@ -1,0 +1,407 @@
+//! Recovering a primary that is down (docs/model.md, the chapter of that
+//! name): the plan (wait, fail over, restore, or start empty), the detector's
+//! and operators' clocks, the choice of candidate, and carrying the plan out.
+//! A failover or restore charges the window its copy lacks through
+//! `Sim::lose_window` (ledger.rs).
+
+use super::*;
+
+#[derive(Clone, Debug)]
+pub(super) enum Plan {
+    /// The primary will come back by itself (restart, zone returns).
+    Wait,
+    Failover {
+        to: NodeId,
+        position: Micros,
+    },
+    Restore(RestorePlan),
+    /// No copy survives: start over with an empty database on a new disk.
+    StartEmpty,
+}
+
+/// What [`Sim::plan_primary_recovery`] chose, told in words only when
+/// recording.
+pub(super) enum PlanStory {
+    Failover { automatic: bool, to: NodeId },
+    Restore(RestorePlan),
+    StartEmpty,
+    WaitReplica(NodeId),
+    WaitPrimary,
+}
+
+pub(super) struct Recovery {
+    pub(super) epoch: u32,
+    pub(super) incident: Option<usize>,
+    pub(super) failed_at: Micros,
+    pub(super) plan: Plan,
+}
+
+pub(super) fn restore_label(r: &RestorePlan) -> String {
+    let base = match r.source {
+        RestoreSource::Snapshot => "restore of the snapshot taken before the change".to_string(),
+        RestoreSource::PointInTime => "point-in-time recovery (backup + log archive)".to_string(),
+        RestoreSource::Backup if r.incrementals > 0 => {
+            format!(
+                "restore of the full backup + {} incremental(s)",
+                r.incrementals
+            )
+        }
+        RestoreSource::Backup => "restore of a full backup".to_string(),
+    };
+    if r.corrupt_tried > 0 {
+        format!(
+            "{base}, after {} corrupt backup(s) failed to restore",
+            r.corrupt_tried
+        )
+    } else {
+        base
+    }
+}
+
+impl Sim<'_, '_> {
+    pub(super) fn operator_response(&mut self) -> Micros {
+        let d = self.s_ops.sample(&self.sc.operators.response);
+        let hour = (self.now % DAY) / HOUR;
+        if self.sc.operators.night_multiplier != 1.0 && !(7..22).contains(&hour) {
+            (d as f64 * self.sc.operators.night_multiplier) as Micros
+        } else {
+            d
+        }
+    }
+
+    fn backup_world(&self) -> BackupWorld<'_> {
+        BackupWorld {
+            trial_seed: self.trial_seed,
+            db_down: &self.db_downs,
+            db_down_since: self.db_down_since,
+            destroyed: &self.destroyed,
+            down: &self.region_is_down,
+            broken_windows: &self.broken_windows,
+        }
+    }
+
+    /// When the primary, down but with its data, will run again.
+    fn return_time(&self, n: NodeId) -> Option<Micros> {
+        let s = &self.nodes[n];
+        if s.disk != Disk::Ok {
+            return None;
+        }
+        let z = self.node_zone(n);
+        let r = self.sc.zones[z].region;
+        let mut t = self.now;
+        if s.crashed {
+            t = t.max(s.restart_at);
+        }
+        if self.zone_down[z] > 0 {
+            t = t.max(self.zone_until[z]);
+        }
+        if self.region_down[r] > 0 {
+            t = t.max(self.region_until[r]);
+        }
+        Some(t)
+    }
+
+    /// The most up-to-date replica that could become the primary.
+    fn best_candidate(&mut self) -> Option<(NodeId, Micros)> {
+        let p = self.primary;
+        let pr = self.node_region(p);
+        let mut best: Option<(NodeId, Micros, (bool, bool))> = None;
+        for n in 0..self.nodes.len() {
+            if n == p
+                || self.nodes[n].role != Role::Replica
+                || self.nodes[n].stale
+                || !self.node_up(n)
+            {
+                continue;
+            }
+            let pos = self.received_position(n);
+            let pref = (self.node_region(n) == pr, self.nodes[n].active);
+            let better = match &best {
+                None => true,
+                Some((_, bp, bpref)) => pos > *bp || (pos == *bp && pref > *bpref),
+            };
+            if better {
+                best = Some((n, pos, pref));
+            }
+        }
+        best.map(|(n, p, _)| (n, p))
+    }
+
+    pub(super) fn restore_options(&mut self, target: Micros) -> Option<RestorePlan> {
+        let w = self.backup_world();
+        let pitr = plan_pitr(self.sc, &w, self.now, target);
+        let backup = plan_restore(self.sc, &w, self.now, target);
+        match (pitr, backup) {
+            (Some(p), Some(b)) => Some(
+                if (p.position, std::cmp::Reverse(p.duration))
+                    >= (b.position, std::cmp::Reverse(b.duration))
+                {
+                    p
+                } else {
+                    b
+                },
+            ),
+            (p, b) => p.or(b),
+        }
+    }
+
+    /// Time left until the failure detector declares the primary dead,
+    /// counted from when it stopped serving (drawn once per outage).
+    fn detection_remaining(&mut self) -> Micros {
+        let at = match self.detect_at {
+            Some(at) => at,
+            None => {
+                let start = self.outage_start.unwrap_or(self.now);
+                let at = start + self.s_failover.sample(&self.sc.failover.detection);
+                self.detect_at = Some(at);
+                at
+            }
+        };
+        at.saturating_sub(self.now)
+    }
+
+    /// Time left until an operator acts on the outage (paged once per outage).
+    fn response_remaining(&mut self) -> Micros {
+        let at = match self.respond_at {
+            Some(at) => at,
+            None => {
+                let start = self.outage_start.unwrap_or(self.now);
+                let at = start + self.operator_response();
+                self.respond_at = Some(at);
+                at
+            }
+        };
+        at.saturating_sub(self.now)
+    }
+
+    pub(super) fn plan_primary_recovery(&mut self) {
+        let failed_at = *self.outage_start.get_or_insert(self.now);
+        let p = self.primary;
+        let data_ok = self.nodes[p].disk == Disk::Ok;
+        let back_at = self.return_time(p);
+        let fo = &self.sc.failover;
+        let mut plan: Option<(Plan, Micros, PlanStory, Option<Micros>)> = None;
+
+        // With the primary's data gone, people promote whatever replica has
+        // the data, even where nothing is configured to fail over.
+        let may_fail_over = fo.mode != FailoverMode::None || !data_ok;
+        let candidate = if may_fail_over {
+            self.best_candidate()
+        } else {
+            None
+        };
+        // A replica too far behind is not promoted while the primary will
+        // come back (Patroni's maximum_lag_on_failover).
+        let candidate = candidate.filter(|&(_, position)| {
+            !data_ok || self.log_bytes(failed_at.saturating_sub(position)) <= fo.max_lag
+        });
+        if let Some((c, position)) = candidate {
+            let same_region = self.node_region(c) == self.node_region(p);
+            let automatic = fo.mode == FailoverMode::Automatic && (same_region || fo.cross_region);
+            let start = if automatic {
+                self.detection_remaining()
+            } else {
+                self.response_remaining()
+            };
+            if back_at.is_none_or(|b| b > self.now + start) {
+                let mut ready = start + self.s_failover.sample(&self.sc.failover.promotion);
+                if !self.nodes[c].active {
+                    ready += self.s_failover.sample(&self.sc.failover.standby_warmup);
+                }
+                if self.nodes[c].mode == ReplicationMode::Delayed {
+                    // Received but not yet applied log must be replayed first.
+                    let applied = if self.nodes[c].connected {
+                        position.saturating_sub(self.sc.replication.delay)
+                    } else {
+                        self.nodes[c].frozen_applied
+                    };
+                    ready += self.replay_time(position.saturating_sub(applied));
+                }
+                plan = Some((
+                    Plan::Failover { to: c, position },
+                    ready,
+                    PlanStory::Failover { automatic, to: c },
+                    Some(failed_at.saturating_sub(position)),
+                ));
+            }
+        }
+        if plan.is_none() && !data_ok {
+            let response = self.response_remaining();
+            match self.restore_options(failed_at) {
+                Some(r) => {
+                    let provision = self.s_ops.sample(
+                        &self
+                            .sc
+                            .backups
+                            .as_ref()
+                            .expect("a restore plan implies backups")
+                            .provision,
+                    );
+                    let window = Some(failed_at.saturating_sub(r.position));
+                    plan = Some((
+                        Plan::Restore(r.clone()),
+                        response + provision + r.duration,
+                        PlanStory::Restore(r),
+                        window,
+                    ));
+                }
+                None => {
+                    plan = Some((Plan::StartEmpty, 0, PlanStory::StartEmpty, None));
+                }
+            }
+            // A replica that still holds the data but is down for now (a
+            // crash, its zone out) is waited for: the best surviving copy
+            // becomes authoritative, and a backup is always older.
+            let returning = (0..self.nodes.len())
+                .filter(|&m| {
+                    m != p
+                        && self.nodes[m].role == Role::Replica
+                        && !self.nodes[m].stale
+                        && !self.node_up(m)
+                })
+                .filter_map(|m| self.return_time(m).map(|t| (t, m)))
+                .min();
+            if let Some((back, m)) = returning {
+                plan = Some((Plan::Wait, back - self.now, PlanStory::WaitReplica(m), None));
+            }
+        }
+        let (plan, ready, story, window) = plan.unwrap_or((
+            Plan::Wait,
+            back_at.unwrap_or(self.now) - self.now,
+            PlanStory::WaitPrimary,
+            Some(0),
+        ));
+        self.epoch += 1;
+        let incident = self.ctx.or(self.outage_owner);
+        let timed = matches!(plan, Plan::Failover { .. } | Plan::Restore(_));
+        self.recovery = Some(Recovery {
+            epoch: self.epoch,
+            incident,
+            failed_at,
+            plan,
+        });
+        if timed {
+            let epoch = self.epoch;
+            self.at(ready, Ev::Recover { epoch });
+        }
+        self.note_with(|s| Happening::RecoveryPlanned {
+            how: s.tell_plan(story),
+            ready_in: ready,
+            window,
+        });
+    }
+
+    /// A recovery plan in the story's words.
+    fn tell_plan(&self, story: PlanStory) -> String {
+        match story {
+            PlanStory::Failover { automatic, to } => format!(
+                "{} failover to {}{}",
+                if automatic { "automatic" } else { "manual" },
+                self.sc.nodes[to].name,
+                if automatic {
+                    ""
+                } else {
+                    " (an operator decides)"
+                }
+            ),
+            PlanStory::Restore(r) => restore_label(&r),
+            PlanStory::StartEmpty => "no copy survives: start again with an empty database".into(),
+            PlanStory::WaitReplica(m) => format!(
+                "wait for replica {}, which still holds the data, to come back",
+                self.sc.nodes[m].name
+            ),
+            PlanStory::WaitPrimary => "wait for the primary to come back".into(),
+        }
+    }
+
+    pub(super) fn on_recover(&mut self, epoch: u32) {
+        let Some(rec) = self.recovery.take_if(|r| r.epoch == epoch) else {
+            return;
+        };
+        self.ctx = rec.incident;
+        match rec.plan {
+            Plan::Failover { to, position } => {
+                if !self.node_up(to) || self.nodes[to].stale {
+                    // The chosen replica failed meanwhile: choose again.
+                    self.plan_primary_recovery();
+                    return;
+                }
+                let lost = self.lose_window(position, rec.failed_at);
+                let from = self.primary;
+                self.promote(to);
+                if let Some(i) = rec.incident {
+                    self.outcome.incidents[i].recovery = Some(crate::sim::outcome::concat(&[
+                        "failover to ",
+                        &self.sc.nodes[to].name,
+                    ]));
+                }
+                self.note_with(|s| Happening::Promoted {
+                    from: s.sc.nodes[from].name.clone(),
+                    to: s.sc.nodes[to].name.clone(),
+                    window: rec.failed_at.saturating_sub(position),
+                    lost_writes: lost,
+                });
+            }
+            Plan::Restore(r) => {
+                let p = self.primary;
+                let lost = self.lose_window(r.position, rec.failed_at);
+                self.install_fresh_copy(p, r.position);
+                let how = restore_label(&r);
+                self.set_recovery_label(rec.incident, &how);
+                self.note(Happening::Restored {
+                    how,
+                    window: rec.failed_at.saturating_sub(r.position),
+                    lost_writes: lost,
+                    corrupt_tried: r.corrupt_tried,
+                });
+            }
+            Plan::Wait | Plan::StartEmpty => {
+                self.recovery = Some(rec);
+            }
+        }
+    }
+
+    /// Puts freshly restored data on node `n` (new hardware, in a surviving
+    /// region if its own is down) and makes every other copy resync from it.
+    pub(super) fn install_fresh_copy(&mut self, n: NodeId, position: Micros) {
+        if self.zone_is_down(self.node_zone(n)) {
+            let elsewhere = (0..self.sc.zones.len()).find(|&z| !self.zone_is_down(z));
+            self.nodes[n].zone = elsewhere.unwrap_or(self.nodes[n].zone);
+        }
+        let st = &mut self.nodes[n];
+        st.disk = Disk::Ok;
+        st.disk_ready = false;
+        st.disk_epoch += 1;
+        st.crashed = false;
+        st.stale = false;
+        st.data_since = position;
+        self.schedule_disk_failure(n);
+        for m in 0..self.nodes.len() {
+            if m != n && self.nodes[m].role == Role::Replica && self.nodes[m].disk != Disk::Lost {
+                self.nodes[m].stale = true;
+                self.nodes[m].connected = false;
+            }
+        }
+        self.note_with(|s| Happening::Up {
+            component: s.sc.nodes[n].name.clone(),
+        });
+    }
+
+    pub(super) fn promote(&mut self, to: NodeId) {
+        let old = self.primary;
+        self.nodes[old].mode = self.nodes[to].mode;
+        self.nodes[old].active = self.nodes[to].active;
+        self.nodes[old].role = Role::Replica;
+        self.nodes[old].stale = true;
+        if self.nodes[old].disk_ready {
+            // Its new, empty disk is seeded from the new primary.
+            self.nodes[old].disk_ready = false;
+            self.nodes[old].disk = Disk::Ok;
+        }
+        self.nodes[old].connected = false;
+        self.nodes[to].role = Role::Primary;
+        self.nodes[to].connected = false;
+        self.primary = to;
+        self.source_epoch += 1;
+    }
+}

@@ -1,0 +1,192 @@
+//! Replication (docs/model.md, "Replication guarantees"): the position a
+//! replica holds (live, or frozen when it stopped receiving), which replicas
+//! receive the log after an event, whether the synchronous and semi-sync
+//! guarantees hold, and re-seeding a copy from the serving primary.
+
+use super::*;
+
+impl Sim<'_, '_> {
+    /// (received, applied) position of a replica receiving live at `now`.
+    fn live_position(&mut self, n: NodeId) -> (Micros, Micros) {
+        let t = self.now;
+        let mode = self.nodes[n].mode;
+        match mode {
+            ReplicationMode::Sync => (t, t),
+            ReplicationMode::SemiSync if !self.semi_fallback => (t, t),
+            _ => {
+                let lag = self.nodes[n].s_lag.sample(&self.sc.replication.lag);
+                let received = t.saturating_sub(lag);
+                let applied = if mode == ReplicationMode::Delayed {
+                    received.min(t.saturating_sub(self.sc.replication.delay))
+                } else {
+                    received
+                };
+                (received, applied)
+            }
+        }
+    }
+
+    /// Received position of a replica, live or frozen.
+    pub(super) fn received_position(&mut self, n: NodeId) -> Micros {
+        if self.nodes[n].connected {
+            self.live_position(n).0
+        } else {
+            self.nodes[n].frozen_received
+        }
+    }
+
+    /// Whether replica `n` receives the log, given what does not depend on
+    /// `n`: whether the primary serves, and its region.
+    fn can_replicate(&self, n: NodeId, serving: bool, primary_region: RegionId) -> bool {
+        serving
+            && n != self.primary
+            && self.nodes[n].role == Role::Replica
+            && !self.nodes[n].stale
+            && self.node_up(n)
+            && !self.partitioned(self.node_region(n), primary_region)
+    }
+
+    pub(super) fn refresh_connections(&mut self) {
+        // Runs after every event: what does not depend on the replica is
+        // worked out once (disconnecting a replica changes neither).
+        let serving = self.primary_serving();
+        let primary_region = self.node_region(self.primary);
+        for n in 0..self.nodes.len() {
+            let should = self.can_replicate(n, serving, primary_region);
+            let st = &self.nodes[n];
+            if st.connected && !should {
+                let (r, a) = self.live_position(n);
+                let st = &mut self.nodes[n];
+                st.frozen_received = r;
+                st.frozen_applied = a;
+                st.connected = false;
+            } else if !st.connected && should {
+                self.nodes[n].connected = true;
+            }
+        }
+    }
+
+    pub(super) fn refresh_replication_guarantees(&mut self) {
+        let serving = self.primary_serving();
+        // Runs after every event: one pass over the replicas, no allocation.
+        let (mut has_sync, mut sync_ok, mut has_semi, mut semi_ok) = (false, false, false, false);
+        for (n, st) in self.nodes.iter().enumerate() {
+            if n == self.primary || st.role != Role::Replica {
+                continue;
+            }
+            match st.mode {
+                ReplicationMode::Sync => {
+                    has_sync = true;
+                    sync_ok |= st.connected;
+                }
+                ReplicationMode::SemiSync => {
+                    has_semi = true;
+                    semi_ok |= st.connected;
+                }
+                _ => {}
+            }
+        }
+
+        if has_sync && serving {
+            let ok = sync_ok;
+            match self.sc.replication.sync_on_replica_down {
+                SyncDown::Block => self.sync_blocked = !ok,
+                SyncDown::Degrade => {
+                    if !ok && !self.sync_degraded {
+                        self.sync_degraded = true;
+                        self.note_with(|_| Happening::Degraded {
+                            why: "no synchronous replica is reachable: writes continue unprotected, as async".into(),
+                        });
+                    } else if ok && self.sync_degraded {
+                        self.sync_degraded = false;
+                        self.note_with(|_| Happening::Protected {
+                            why: "a synchronous replica acknowledges writes again".into(),
+                        });
+                    }
+                }
+            }
+        } else {
+            self.sync_blocked = false;
+        }
+
+        if has_semi && serving {
+            let ok = semi_ok;
+            if !ok && !self.semi_fallback {
+                self.semi_fallback = true;
+                let timeout = self.sc.replication.semi_sync_timeout;
+                self.stall_until = self.now + timeout;
+                if timeout > 0 {
+                    self.at(timeout, Ev::StallEnd);
+                }
+                self.note_with(|_| Happening::Degraded {
+                    why: format!(
+                        "no semi-sync replica acknowledges: writes wait {} then continue as async",
+                        human_duration(timeout)
+                    ),
+                });
+            } else if ok && self.semi_fallback {
+                self.semi_fallback = false;
+                self.note_with(|_| Happening::Protected {
+                    why: "a semi-sync replica caught up: writes are acknowledged only once a replica has them".into(),
+                });
+            }
+        }
+    }
+
+    /// Re-seeds node `n` from the serving primary, or marks it to wait for
+    /// one: a copy needs a live source.
+    pub(super) fn start_rebuild(&mut self, n: NodeId) {
+        let serving = self.primary_serving();
+        let source = self.source_epoch;
+        let st = &mut self.nodes[n];
+        st.disk = Disk::Rebuilding;
+        st.disk_epoch += 1;
+        st.stale = false;
+        st.connected = false;
+        st.rebuild_waiting = !serving;
+        st.rebuild_source = source;
+        if !serving {
+            return;
+        }
+        let epoch = st.disk_epoch;
+        let t = (self.sc.workload.data_size / self.sc.database.rebuild_throughput * 1e6) as Micros;
+        self.at(t, Ev::RebuildDone { node: ix(n), epoch });
+        self.note_with(|s| Happening::Rebuilding {
+            node: s.sc.nodes[n].name.clone(),
+            ready_in: t,
+        });
+    }
+
+    /// Bytes of log the writes of `span` occupy.
+    pub(super) fn log_bytes(&self, span: Micros) -> f64 {
+        self.sc.workload.writes_per_sec * self.sc.workload.write_size * span as f64 / 1e6
+    }
+
+    pub(super) fn replay_time(&self, span: Micros) -> Micros {
+        (self.log_bytes(span) / self.sc.replication.replay_throughput * 1e6) as Micros
+    }
+
+    /// A re-seed of node `node` completes, unless its source changed.
+    pub(in crate::sim::engine) fn on_rebuild_done(&mut self, node: NodeId, epoch: u32) {
+        if epoch != self.nodes[node].disk_epoch {
+            return;
+        }
+        if self.nodes[node].rebuild_source != self.source_epoch {
+            // The source stopped serving or changed during the
+            // copy: it must start again.
+            self.start_rebuild(node);
+            return;
+        }
+        let now = self.now;
+        let st = &mut self.nodes[node];
+        st.disk = Disk::Ok;
+        st.data_since = now;
+        // It holds everything up to the moment the copy completes.
+        st.frozen_received = now;
+        st.frozen_applied = now;
+        self.replan = true;
+        self.note_with(|s| Happening::Up {
+            component: s.sc.nodes[node].name.clone(),
+        });
+    }
+}

@@ -1,0 +1,159 @@
+//! The write path (docs/model.md, "The write path"): writes are accepted
+//! while the primary serves (or a split brain's two sides do), no guarantee
+//! blocks them, no migration holds a lock, no logical restore runs, and
+//! enough API servers reach the primary. Keeps the downtime windows that
+//! the ledger reads and each outage's owner (its incident's RTO).
+
+use super::*;
+
+impl Sim<'_, '_> {
+    fn api_capacity_ok(&self) -> (bool, u32) {
+        let Some(api) = &self.sc.api else {
+            return (true, 0);
+        };
+        #[cfg(test)]
+        {
+            assert_eq!(
+                self.api_serving,
+                self.count_api_serving(),
+                "api_serving out of step"
+            );
+            for z in 0..self.sc.zones.len() {
+                assert_eq!(
+                    self.zone_dark[z],
+                    self.zone_dark_now(z),
+                    "zone_dark out of step"
+                );
+            }
+        }
+        if self.partitions_active == 0 {
+            // Without a partition every running server reaches the primary.
+            return (self.api_serving >= api.min_healthy, self.api_serving);
+        }
+        let pr = self.node_region(self.primary);
+        let old_region = self.split.as_ref().map(|s| self.node_region(s.old));
+        let healthy = api
+            .servers
+            .iter()
+            .enumerate()
+            .filter(|&(k, &z)| {
+                let r = self.sc.zones[z].region;
+                !self.api[k].crashed
+                    && !self.zone_is_down(z)
+                    && (!self.partitioned(r, pr)
+                        || old_region.is_some_and(|o| !self.partitioned(r, o)))
+            })
+            .count() as u32;
+        (healthy >= api.min_healthy, healthy)
+    }
+
+    pub(super) fn refresh_write_path(&mut self) {
+        let db_up = self.primary_serving();
+        let serving = db_up || self.split.is_some();
+        if db_up != self.db_up {
+            self.db_up = db_up;
+            if db_up {
+                self.outage_start = None;
+                self.detect_at = None;
+                self.respond_at = None;
+                if let Some(s) = self.db_down_since.take() {
+                    self.db_downs.push((s, self.now));
+                }
+            } else {
+                self.db_down_since = Some(self.now);
+                self.source_epoch += 1;
+            }
+        }
+        let (api_ok, healthy) = self.api_capacity_ok();
+        self.api_ok_seen = api_ok;
+        self.write_path_seen_at = self.now;
+        let db_ok = serving
+            && !self.sync_blocked
+            && self.now >= self.stall_until
+            && self.locks == 0
+            && self.logical.is_none();
+        let up = db_ok && api_ok;
+        if up == self.write_up {
+            return;
+        }
+        self.write_up = up;
+        if up {
+            let since = self.down_since.take().unwrap_or(self.now);
+            self.downs.push((since, self.now));
+            if let Some(i) = self.outage_owner.take() {
+                let inc = &mut self.outcome.incidents[i];
+                inc.rto = inc.rto.max(self.now - inc.at);
+            }
+            self.note(Happening::WritesResumed {
+                after: self.now - since,
+            });
+        } else {
+            self.down_since = Some(self.now);
+            if let Some(k) = self.quiet_api.take() {
+                self.list_quiet_api_crash(k as usize);
+            }
+            self.outage_owner = self.ctx;
+            if self.record {
+                let why = self.why_down(serving, api_ok, healthy);
+                self.note(Happening::WritesStopped { why });
+            }
+        }
+    }
+
+    /// After an API server's event: whether [`Sim::refresh_write_path`]
+    /// would change nothing, so it need not run. Such an event moves only
+    /// the count of serving servers, so the write path can move only if
+    /// the pool's sufficiency changed, or (with a partition) the walk over
+    /// the pool could give another answer, or the stall that ends at
+    /// `stall_until` ended since the last check (the one input that
+    /// changes with time alone).
+    #[inline]
+    pub(super) fn write_path_settled(&self) -> bool {
+        let Some(api) = &self.sc.api else {
+            return false;
+        };
+        self.partitions_active == 0
+            && (self.api_serving >= api.min_healthy) == self.api_ok_seen
+            && !(self.write_path_seen_at < self.stall_until && self.stall_until <= self.now)
+    }
+
+    fn why_down(&self, serving: bool, api_ok: bool, healthy: u32) -> String {
+        let p = &self.sc.nodes[self.primary].name;
+        if self.logical.is_some() {
+            "the database is being restored to a point before the damage".into()
+        } else if !serving {
+            if self.fenced {
+                format!("the primary {p} is fenced: it lost its lease and refuses writes")
+            } else {
+                match self.recovery.as_ref().map(|r| &r.plan) {
+                    Some(Plan::Failover { .. }) => {
+                        format!("the primary {p} is down; failover in progress")
+                    }
+                    Some(Plan::Restore(_)) => {
+                        format!("the primary {p} is down; restore in progress")
+                    }
+                    _ => format!("the primary {p} is down"),
+                }
+            }
+        } else if self.locks > 0 {
+            "a schema migration holds the database".into()
+        } else if self.sync_blocked {
+            "no synchronous replica can acknowledge: writes block".into()
+        } else if self.now < self.stall_until {
+            "semi-sync waits for a replica acknowledgement".into()
+        } else if !api_ok {
+            let api = self
+                .sc
+                .api
+                .as_ref()
+                .map(|a| (a.servers.len(), a.min_healthy))
+                .unwrap_or((0, 0));
+            format!(
+                "only {healthy} of {} API servers can serve (at least {} needed)",
+                api.0, api.1
+            )
+        } else {
+            "writes are rejected".into()
+        }
+    }
+}
