@@ -72,8 +72,8 @@ use faults::logical::{Corruption, LogicalRestore};
 use faults::partition::{PendingSplit, Split};
 use recovery::{Plan, Recovery, restore_label};
 use scratch::{SCRATCH, Scratch};
-use state::{ApiState, Disk, NodeState};
-use streams::{Labels, Stream, refill_streams};
+use state::{ApiPool, Disk, Logs, Topology};
+use streams::{FaultStreams, Labels, Stream};
 
 /// A scenario made ready to run many trials.
 #[derive(Clone, Debug)]
@@ -262,7 +262,7 @@ impl<'a> Engine<'a> {
             if !matches!(ev, Ev::ApiRestart { .. } | Ev::ApiPoolCheck) {
                 sim.outcome.events += 1;
             }
-            if sim.now >= sim.api_next_up {
+            if sim.now >= sim.pool.next_up {
                 sim.restart_api_servers_due();
             }
             // API servers hold no data: their crash or restart changes
@@ -284,7 +284,7 @@ impl<'a> Engine<'a> {
                     true
                 }
                 Ev::ApiPoolCheck => {
-                    sim.api_wake = Micros::MAX;
+                    sim.pool.wake = Micros::MAX;
                     true
                 }
                 _ => sim.handle(ev),
@@ -301,7 +301,7 @@ impl<'a> Engine<'a> {
             if let Some(c) = check.as_deref_mut() {
                 c.after_event(&sim);
             }
-            if !sim.eager_restarts && !sim.api_ok_seen && sim.api_next_up < sim.api_wake {
+            if !sim.eager_restarts && !sim.api_ok_seen && sim.pool.next_up < sim.pool.wake {
                 sim.wake_for_api_restart();
             }
             if sim.outcome.events >= cap {
@@ -324,25 +324,14 @@ struct Sim<'e, 'a> {
     record: bool,
     outcome: TrialOutcome,
 
-    api: Vec<ApiState>,
-    nodes: Vec<NodeState>,
-    zone_down: Vec<u32>,
-    /// Zone z is down or in a region that is down: `zone_down[z] > 0 ||
-    /// region_down[its region] > 0`, kept by `zone_changed`, which runs
-    /// after every change of either.
-    zone_dark: Vec<bool>,
-    zone_until: Vec<Micros>,
-    region_down: Vec<u32>,
-    region_until: Vec<Micros>,
-    destroyed: Vec<Vec<Micros>>,
-    /// `region_down[r] > 0`, kept as a slice for the backup catalog.
-    region_is_down: Vec<bool>,
-    /// Active partitions per region pair (index into `Engine::region_pairs`).
-    partitioned: Vec<u32>,
-    /// The sum of `partitioned`: most of the time zero, and then no pair
-    /// need be looked at.
-    partitions_active: u32,
-    broken_windows: Vec<(Micros, Micros)>,
+    /// Nodes, zones, regions and partitions (state.rs).
+    topo: Topology,
+    /// The API servers (state.rs).
+    pool: ApiPool,
+    /// The windows and damage the trial records (state.rs).
+    logs: Logs,
+    /// The per-zone, per-region and per-pair fault streams (streams.rs).
+    streams: FaultStreams,
 
     primary: NodeId,
     recovery: Option<Recovery>,
@@ -364,25 +353,8 @@ struct Sim<'e, 'a> {
     sync_blocked: bool,
     stall_until: Micros,
     locks: u32,
-    corruptions: Vec<Corruption>,
     logical: Option<LogicalRestore>,
 
-    /// API servers neither crashed nor in a zone or region that is down.
-    /// Kept by `set_api_crashed` (one server) and by zone_changed
-    /// (the servers of a zone whose darkness changed), so that the write
-    /// path, which runs after every event, need not walk the pool.
-    api_serving: u32,
-    /// The earliest restart due among the crashed API servers (`MAX` if
-    /// none is, or if restarts are queued): the event loop makes the
-    /// restarts due before it handles an event, rather than queueing each.
-    api_next_up: Micros,
-    /// The crashed API servers, in no order: the ones whose restarts
-    /// `api_next_up` looks after.
-    api_down: Vec<u32>,
-    /// The earliest queued `ApiPoolCheck` (`MAX` if none is known): one is
-    /// queued while the pool is short, since a restart may then end an
-    /// outage at its own moment.
-    api_wake: Micros,
     /// Queue every API server's restart (recording, or the full-refresh
     /// reference mode of the tests).
     eager_restarts: bool,
@@ -397,13 +369,9 @@ struct Sim<'e, 'a> {
     api_ok_seen: bool,
     write_path_seen_at: Micros,
     down_since: Option<Micros>,
-    downs: Vec<(Micros, Micros)>,
     outage_owner: Option<usize>,
     db_up: bool,
     db_down_since: Option<Micros>,
-    db_downs: Vec<(Micros, Micros)>,
-    /// Disjoint, sorted windows of the log already counted as lost.
-    lost: Vec<(Micros, Micros)>,
     lost_in_horizon: u64,
     lost_acked_time: Micros,
     /// When the data set last started from empty (`None`: it holds its
@@ -417,12 +385,6 @@ struct Sim<'e, 'a> {
     s_ops: Stream,
     s_failover: Stream,
     s_delete: Stream,
-    s_zone: Vec<Stream>,
-    s_zone_dur: Vec<Stream>,
-    s_region: Vec<Stream>,
-    s_region_dur: Vec<Stream>,
-    s_partition: Vec<Stream>,
-    s_partition_dur: Vec<Stream>,
 }
 
 impl Sim<'_, '_> {
@@ -433,7 +395,7 @@ impl Sim<'_, '_> {
     fn handle(&mut self, ev: Ev) -> bool {
         let pool_only = match ev {
             Ev::ZoneDown { zone } | Ev::ZoneUp { zone, .. } => {
-                self.recovery.is_none() && self.nodes.iter().all(|n| n.zone != zone as usize)
+                self.recovery.is_none() && self.topo.nodes.iter().all(|n| n.zone != zone as usize)
             }
             _ => false,
         };
@@ -483,8 +445,8 @@ impl Sim<'_, '_> {
     fn refresh(&mut self) {
         self.refresh_connections();
         // Deposed primaries resync as soon as they can run.
-        for n in 0..self.nodes.len() {
-            let st = &self.nodes[n];
+        for n in 0..self.topo.nodes.len() {
+            let st = &self.topo.nodes[n];
             if st.stale
                 && st.disk == Disk::Ok
                 && !st.crashed
@@ -522,8 +484,8 @@ impl Sim<'_, '_> {
         self.replan = false;
         // Re-seeds waiting for a source start once a primary serves.
         if self.primary_serving() {
-            for n in 0..self.nodes.len() {
-                let st = &self.nodes[n];
+            for n in 0..self.topo.nodes.len() {
+                let st = &self.topo.nodes[n];
                 if st.rebuild_waiting && st.disk == Disk::Rebuilding && n != self.primary {
                     self.start_rebuild(n);
                 }
@@ -561,17 +523,22 @@ impl Sim<'_, '_> {
             }
         }
         if let Some(l) = self.logical.take() {
-            self.ctx = self.corruptions[l.corruption].incident;
+            self.ctx = self.logs.corruptions[l.corruption].incident;
             self.lose_window(l.position, l.detected_at);
         }
         if let Some(s) = self.down_since.take() {
-            self.downs.push((s, h));
+            self.logs.downs.push((s, h));
             if let Some(i) = self.outage_owner.take() {
                 let inc = &mut self.outcome.incidents[i];
                 inc.rto = inc.rto.max(h - inc.at);
             }
         }
-        let downtime: Micros = self.downs.iter().map(|&(s, e)| e.min(h) - s.min(h)).sum();
+        let downtime: Micros = self
+            .logs
+            .downs
+            .iter()
+            .map(|&(s, e)| e.min(h) - s.min(h))
+            .sum();
         self.outcome.downtime = downtime;
         let up = h - downtime;
         let kept = up.saturating_sub(self.lost_acked_time);

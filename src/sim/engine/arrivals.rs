@@ -9,8 +9,8 @@ impl Sim<'_, '_> {
     pub(super) fn start(&mut self) {
         let sc = self.sc;
         if let Some(f) = &sc.faults.api_crash {
-            for k in 0..self.api.len() {
-                let t = self.api[k].s_crash.sample(&f.time_to_failure);
+            for k in 0..self.pool.servers.len() {
+                let t = self.pool.servers[k].s_crash.sample(&f.time_to_failure);
                 self.at_new(
                     t,
                     Ev::ApiCrash {
@@ -20,10 +20,10 @@ impl Sim<'_, '_> {
                 );
             }
         }
-        for k in 0..self.api.len() {
+        for k in 0..self.pool.servers.len() {
             self.draw_api_ahead(k);
         }
-        for n in 0..self.nodes.len() {
+        for n in 0..self.topo.nodes.len() {
             self.schedule_crash(n);
             self.schedule_disk_failure(n);
         }
@@ -49,7 +49,7 @@ impl Sim<'_, '_> {
 
     pub(super) fn schedule_crash(&mut self, n: NodeId) {
         if let Some(f) = &self.sc.faults.db_crash {
-            let st = &mut self.nodes[n];
+            let st = &mut self.topo.nodes[n];
             st.crash_epoch += 1;
             let epoch = st.crash_epoch;
             let t = st.s_crash.sample(&f.time_to_failure);
@@ -58,7 +58,7 @@ impl Sim<'_, '_> {
     }
 
     pub(super) fn schedule_disk_failure(&mut self, n: NodeId) {
-        let st = &mut self.nodes[n];
+        let st = &mut self.topo.nodes[n];
         st.disk_fail_epoch += 1;
         if let Some(f) = &self.sc.faults.disk_loss {
             let epoch = st.disk_fail_epoch;
@@ -74,7 +74,7 @@ impl Sim<'_, '_> {
     /// on, where a crash that drew its own values waited for each.
     pub(super) fn draw_api_ahead(&mut self, k: usize) {
         let sc = self.sc;
-        let st = &mut self.api[k];
+        let st = &mut self.pool.servers[k];
         if let Some(api) = &sc.api {
             st.next_restart = st.s_restart.sample(&api.restart);
         }
@@ -86,7 +86,7 @@ impl Sim<'_, '_> {
     /// Draws zone `z`'s next outage, if zone outages are configured.
     pub(super) fn arm_zone(&mut self, z: ZoneId) {
         if let Some(f) = &self.sc.faults.zone_outage {
-            let t = self.s_zone[z].sample(&f.time_to_failure);
+            let t = self.streams.zone[z].sample(&f.time_to_failure);
             self.at_new(t, Ev::ZoneDown { zone: ix(z) });
         }
     }
@@ -94,7 +94,7 @@ impl Sim<'_, '_> {
     /// Draws region `r`'s next outage, if region outages are configured.
     pub(super) fn arm_region(&mut self, r: RegionId) {
         if let Some(f) = &self.sc.faults.region_outage {
-            let t = self.s_region[r].sample(&f.time_to_failure);
+            let t = self.streams.region[r].sample(&f.time_to_failure);
             self.at_new(t, Ev::RegionDown { region: ix(r) });
         }
     }
@@ -103,7 +103,7 @@ impl Sim<'_, '_> {
     /// `Engine::region_pairs`), if partitions are configured.
     pub(super) fn arm_partition(&mut self, p: usize) {
         if let Some(f) = &self.sc.faults.partition {
-            let t = self.s_partition[p].sample(&f.time_to_failure);
+            let t = self.streams.partition[p].sample(&f.time_to_failure);
             self.at_new(t, Ev::PartitionStart { pair: ix(p) });
         }
     }

@@ -13,7 +13,7 @@ use super::*;
 ///
 /// `ApiRestart` is queued only when restarts are (`Sim::eager_restarts`);
 /// otherwise the event loop makes them, and `ApiPoolCheck` is due at the
-/// earliest restart while the API pool is short (see `Sim::api_wake`).
+/// earliest restart while the API pool is short (see `ApiPool::wake`).
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Ev {
     ApiCrash { server: u32, epoch: u32 },

@@ -73,8 +73,8 @@ impl Sim<'_, '_> {
     pub(super) fn resolve_node(&self, t: Target) -> Option<NodeId> {
         match t {
             Target::Node(n) => Some(n),
-            Target::Replica => (0..self.nodes.len())
-                .filter(|&n| n != self.primary && self.nodes[n].role == Role::Replica)
+            Target::Replica => (0..self.topo.nodes.len())
+                .filter(|&n| n != self.primary && self.topo.nodes[n].role == Role::Replica)
                 .min_by_key(|&n| !self.node_up(n)),
             Target::Absent => None,
             _ => Some(self.primary),

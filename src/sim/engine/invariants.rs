@@ -51,7 +51,7 @@ impl Checker {
             return Err(format!("time went back from {} to {}", self.now, sim.now));
         }
         self.now = sim.now;
-        let span = sim.lost.iter().map(|&(a, b)| b - a).sum();
+        let span = sim.logs.lost.iter().map(|&(a, b)| b - a).sum();
         if span < self.lost_span {
             return Err(format!(
                 "the lost windows shrank from {} to {span} µs",
@@ -59,10 +59,10 @@ impl Checker {
             ));
         }
         self.lost_span = span;
-        if self.copies.len() != sim.nodes.len() {
-            self.copies = vec![(u32::MAX, true, 0, 0); sim.nodes.len()];
+        if self.copies.len() != sim.topo.nodes.len() {
+            self.copies = vec![(u32::MAX, true, 0, 0); sim.topo.nodes.len()];
         }
-        for (n, st) in sim.nodes.iter().enumerate() {
+        for (n, st) in sim.topo.nodes.iter().enumerate() {
             let (epoch, connected, received, applied) = self.copies[n];
             if epoch == st.disk_epoch
                 && !connected
@@ -88,24 +88,25 @@ impl Checker {
 impl Sim<'_, '_> {
     /// The invariants that the state alone shows (see the module's doc).
     pub(super) fn invariants(&self) -> Result<(), String> {
-        if !lost_windows_ok(&self.lost) {
+        if !lost_windows_ok(&self.logs.lost) {
             return Err(format!(
                 "lost windows not sorted and disjoint: {:?}",
-                self.lost
+                self.logs.lost
             ));
         }
         let primaries = self
+            .topo
             .nodes
             .iter()
             .filter(|n| n.role == Role::Primary)
             .count();
-        if primaries != 1 || self.nodes[self.primary].role != Role::Primary {
+        if primaries != 1 || self.topo.nodes[self.primary].role != Role::Primary {
             return Err(format!(
                 "{primaries} nodes hold the primary role; node {} should alone",
                 self.primary
             ));
         }
-        for (n, st) in self.nodes.iter().enumerate() {
+        for (n, st) in self.topo.nodes.iter().enumerate() {
             if st.frozen_received > self.now || st.frozen_applied > st.frozen_received {
                 return Err(format!(
                     "node {n}'s frozen position ({}, {}) is not received >= applied, at or before now",

@@ -17,7 +17,7 @@ impl Sim<'_, '_> {
             return 0;
         }
         let overlap = |s: Micros, e: Micros| e.min(b).saturating_sub(s.max(a));
-        let mut down: Micros = self.downs.iter().map(|&(s, e)| overlap(s, e)).sum();
+        let mut down: Micros = self.logs.downs.iter().map(|&(s, e)| overlap(s, e)).sum();
         if let Some(s) = self.down_since {
             down += overlap(s, self.now.max(s));
         }
@@ -57,7 +57,7 @@ impl Sim<'_, '_> {
             }
         };
         let mut cursor = a;
-        for &(s, e) in &self.lost {
+        for &(s, e) in &self.logs.lost {
             if e <= cursor || s >= b {
                 continue;
             }
@@ -74,21 +74,21 @@ impl Sim<'_, '_> {
         self.lost_acked_time += acked;
         self.lost_in_horizon += lost;
         // Merge [a, b] into the sorted, disjoint set, in place.
-        self.lost.push((a, b));
-        self.lost.sort_unstable();
+        self.logs.lost.push((a, b));
+        self.logs.lost.sort_unstable();
         let mut kept = 0;
-        for i in 0..self.lost.len() {
-            let (s, e) = self.lost[i];
-            if kept > 0 && s <= self.lost[kept - 1].1 {
-                self.lost[kept - 1].1 = self.lost[kept - 1].1.max(e);
+        for i in 0..self.logs.lost.len() {
+            let (s, e) = self.logs.lost[i];
+            if kept > 0 && s <= self.logs.lost[kept - 1].1 {
+                self.logs.lost[kept - 1].1 = self.logs.lost[kept - 1].1.max(e);
             } else {
-                self.lost[kept] = (s, e);
+                self.logs.lost[kept] = (s, e);
                 kept += 1;
             }
         }
-        self.lost.truncate(kept);
+        self.logs.lost.truncate(kept);
         debug_assert!(
-            super::invariants::lost_windows_ok(&self.lost),
+            super::invariants::lost_windows_ok(&self.logs.lost),
             "lost windows not sorted and disjoint"
         );
         self.charge_loss(lost, if lost > 0 { b - first_fresh } else { 0 });
@@ -103,9 +103,13 @@ impl Sim<'_, '_> {
         // as intervals.
         let mut steps = 0;
         loop {
-            debug_assert!(steps <= self.downs.len() + 1, "first_acked_offset runs on");
+            debug_assert!(
+                steps <= self.logs.downs.len() + 1,
+                "first_acked_offset runs on"
+            );
             steps += 1;
             let covering = self
+                .logs
                 .downs
                 .iter()
                 .copied()

@@ -72,17 +72,17 @@ impl Sim<'_, '_> {
     fn backup_world(&self) -> BackupWorld<'_> {
         BackupWorld {
             trial_seed: self.trial_seed,
-            db_down: &self.db_downs,
+            db_down: &self.logs.db_downs,
             db_down_since: self.db_down_since,
-            destroyed: &self.destroyed,
-            down: &self.region_is_down,
-            broken_windows: &self.broken_windows,
+            destroyed: &self.topo.destroyed,
+            down: &self.topo.region_is_down,
+            broken_windows: &self.logs.broken_windows,
         }
     }
 
     /// When the primary, down but with its data, will run again.
     fn return_time(&self, n: NodeId) -> Option<Micros> {
-        let s = &self.nodes[n];
+        let s = &self.topo.nodes[n];
         if s.disk != Disk::Ok {
             return None;
         }
@@ -92,11 +92,11 @@ impl Sim<'_, '_> {
         if s.crashed {
             t = t.max(s.restart_at);
         }
-        if self.zone_down[z] > 0 {
-            t = t.max(self.zone_until[z]);
+        if self.topo.zone_down[z] > 0 {
+            t = t.max(self.topo.zone_until[z]);
         }
-        if self.region_down[r] > 0 {
-            t = t.max(self.region_until[r]);
+        if self.topo.region_down[r] > 0 {
+            t = t.max(self.topo.region_until[r]);
         }
         Some(t)
     }
@@ -106,16 +106,16 @@ impl Sim<'_, '_> {
         let p = self.primary;
         let pr = self.node_region(p);
         let mut best: Option<(NodeId, Micros, (bool, bool))> = None;
-        for n in 0..self.nodes.len() {
+        for n in 0..self.topo.nodes.len() {
             if n == p
-                || self.nodes[n].role != Role::Replica
-                || self.nodes[n].stale
+                || self.topo.nodes[n].role != Role::Replica
+                || self.topo.nodes[n].stale
                 || !self.node_up(n)
             {
                 continue;
             }
             let pos = self.received_position(n);
-            let pref = (self.node_region(n) == pr, self.nodes[n].active);
+            let pref = (self.node_region(n) == pr, self.topo.nodes[n].active);
             let better = match &best {
                 None => true,
                 Some((_, bp, bpref)) => pos > *bp || (pos == *bp && pref > *bpref),
@@ -177,7 +177,7 @@ impl Sim<'_, '_> {
     pub(super) fn plan_primary_recovery(&mut self) {
         let failed_at = *self.outage_start.get_or_insert(self.now);
         let p = self.primary;
-        let data_ok = self.nodes[p].disk == Disk::Ok;
+        let data_ok = self.topo.nodes[p].disk == Disk::Ok;
         let back_at = self.return_time(p);
         let fo = &self.sc.failover;
         let mut plan: Option<(Plan, Micros, PlanStory, Option<Micros>)> = None;
@@ -205,15 +205,15 @@ impl Sim<'_, '_> {
             };
             if back_at.is_none_or(|b| b > self.now + start) {
                 let mut ready = start + self.s_failover.sample(&self.sc.failover.promotion);
-                if !self.nodes[c].active {
+                if !self.topo.nodes[c].active {
                     ready += self.s_failover.sample(&self.sc.failover.standby_warmup);
                 }
-                if self.nodes[c].mode == ReplicationMode::Delayed {
+                if self.topo.nodes[c].mode == ReplicationMode::Delayed {
                     // Received but not yet applied log must be replayed first.
-                    let applied = if self.nodes[c].connected {
+                    let applied = if self.topo.nodes[c].connected {
                         position.saturating_sub(self.sc.replication.delay)
                     } else {
-                        self.nodes[c].frozen_applied
+                        self.topo.nodes[c].frozen_applied
                     };
                     ready += self.replay_time(position.saturating_sub(applied));
                 }
@@ -252,11 +252,11 @@ impl Sim<'_, '_> {
             // A replica that still holds the data but is down for now (a
             // crash, its zone out) is waited for: the best surviving copy
             // becomes authoritative, and a backup is always older.
-            let returning = (0..self.nodes.len())
+            let returning = (0..self.topo.nodes.len())
                 .filter(|&m| {
                     m != p
-                        && self.nodes[m].role == Role::Replica
-                        && !self.nodes[m].stale
+                        && self.topo.nodes[m].role == Role::Replica
+                        && !self.topo.nodes[m].stale
                         && !self.node_up(m)
                 })
                 .filter_map(|m| self.return_time(m).map(|t| (t, m)))
@@ -321,7 +321,7 @@ impl Sim<'_, '_> {
         self.ctx = rec.incident;
         match rec.plan {
             Plan::Failover { to, position } => {
-                if !self.node_up(to) || self.nodes[to].stale {
+                if !self.node_up(to) || self.topo.nodes[to].stale {
                     // The chosen replica failed meanwhile: choose again.
                     self.plan_primary_recovery();
                     return;
@@ -366,9 +366,9 @@ impl Sim<'_, '_> {
     pub(super) fn install_fresh_copy(&mut self, n: NodeId, position: Micros) {
         if self.zone_is_down(self.node_zone(n)) {
             let elsewhere = (0..self.sc.zones.len()).find(|&z| !self.zone_is_down(z));
-            self.nodes[n].zone = elsewhere.unwrap_or(self.nodes[n].zone);
+            self.topo.nodes[n].zone = elsewhere.unwrap_or(self.topo.nodes[n].zone);
         }
-        let st = &mut self.nodes[n];
+        let st = &mut self.topo.nodes[n];
         st.disk = Disk::Ok;
         st.disk_ready = false;
         st.disk_epoch += 1;
@@ -376,10 +376,13 @@ impl Sim<'_, '_> {
         st.stale = false;
         st.data_since = position;
         self.schedule_disk_failure(n);
-        for m in 0..self.nodes.len() {
-            if m != n && self.nodes[m].role == Role::Replica && self.nodes[m].disk != Disk::Lost {
-                self.nodes[m].stale = true;
-                self.nodes[m].connected = false;
+        for m in 0..self.topo.nodes.len() {
+            if m != n
+                && self.topo.nodes[m].role == Role::Replica
+                && self.topo.nodes[m].disk != Disk::Lost
+            {
+                self.topo.nodes[m].stale = true;
+                self.topo.nodes[m].connected = false;
             }
         }
         self.note_with(|s| Happening::Up {
@@ -389,18 +392,18 @@ impl Sim<'_, '_> {
 
     pub(super) fn promote(&mut self, to: NodeId) {
         let old = self.primary;
-        self.nodes[old].mode = self.nodes[to].mode;
-        self.nodes[old].active = self.nodes[to].active;
-        self.nodes[old].role = Role::Replica;
-        self.nodes[old].stale = true;
-        if self.nodes[old].disk_ready {
+        self.topo.nodes[old].mode = self.topo.nodes[to].mode;
+        self.topo.nodes[old].active = self.topo.nodes[to].active;
+        self.topo.nodes[old].role = Role::Replica;
+        self.topo.nodes[old].stale = true;
+        if self.topo.nodes[old].disk_ready {
             // Its new, empty disk is seeded from the new primary.
-            self.nodes[old].disk_ready = false;
-            self.nodes[old].disk = Disk::Ok;
+            self.topo.nodes[old].disk_ready = false;
+            self.topo.nodes[old].disk = Disk::Ok;
         }
-        self.nodes[old].connected = false;
-        self.nodes[to].role = Role::Primary;
-        self.nodes[to].connected = false;
+        self.topo.nodes[old].connected = false;
+        self.topo.nodes[to].role = Role::Primary;
+        self.topo.nodes[to].connected = false;
         self.primary = to;
         self.source_epoch += 1;
     }

@@ -9,12 +9,12 @@ impl Sim<'_, '_> {
     /// (received, applied) position of a replica receiving live at `now`.
     fn live_position(&mut self, n: NodeId) -> (Micros, Micros) {
         let t = self.now;
-        let mode = self.nodes[n].mode;
+        let mode = self.topo.nodes[n].mode;
         match mode {
             ReplicationMode::Sync => (t, t),
             ReplicationMode::SemiSync if !self.semi_fallback => (t, t),
             _ => {
-                let lag = self.nodes[n].s_lag.sample(&self.sc.replication.lag);
+                let lag = self.topo.nodes[n].s_lag.sample(&self.sc.replication.lag);
                 let received = t.saturating_sub(lag);
                 let applied = if mode == ReplicationMode::Delayed {
                     received.min(t.saturating_sub(self.sc.replication.delay))
@@ -28,10 +28,10 @@ impl Sim<'_, '_> {
 
     /// Received position of a replica, live or frozen.
     pub(super) fn received_position(&mut self, n: NodeId) -> Micros {
-        if self.nodes[n].connected {
+        if self.topo.nodes[n].connected {
             self.live_position(n).0
         } else {
-            self.nodes[n].frozen_received
+            self.topo.nodes[n].frozen_received
         }
     }
 
@@ -40,8 +40,8 @@ impl Sim<'_, '_> {
     fn can_replicate(&self, n: NodeId, serving: bool, primary_region: RegionId) -> bool {
         serving
             && n != self.primary
-            && self.nodes[n].role == Role::Replica
-            && !self.nodes[n].stale
+            && self.topo.nodes[n].role == Role::Replica
+            && !self.topo.nodes[n].stale
             && self.node_up(n)
             && !self.partitioned(self.node_region(n), primary_region)
     }
@@ -51,17 +51,17 @@ impl Sim<'_, '_> {
         // worked out once (disconnecting a replica changes neither).
         let serving = self.primary_serving();
         let primary_region = self.node_region(self.primary);
-        for n in 0..self.nodes.len() {
+        for n in 0..self.topo.nodes.len() {
             let should = self.can_replicate(n, serving, primary_region);
-            let st = &self.nodes[n];
+            let st = &self.topo.nodes[n];
             if st.connected && !should {
                 let (r, a) = self.live_position(n);
-                let st = &mut self.nodes[n];
+                let st = &mut self.topo.nodes[n];
                 st.frozen_received = r;
                 st.frozen_applied = a;
                 st.connected = false;
             } else if !st.connected && should {
-                self.nodes[n].connected = true;
+                self.topo.nodes[n].connected = true;
             }
         }
     }
@@ -70,7 +70,7 @@ impl Sim<'_, '_> {
         let serving = self.primary_serving();
         // Runs after every event: one pass over the replicas, no allocation.
         let (mut has_sync, mut sync_ok, mut has_semi, mut semi_ok) = (false, false, false, false);
-        for (n, st) in self.nodes.iter().enumerate() {
+        for (n, st) in self.topo.nodes.iter().enumerate() {
             if n == self.primary || st.role != Role::Replica {
                 continue;
             }
@@ -138,7 +138,7 @@ impl Sim<'_, '_> {
     pub(super) fn start_rebuild(&mut self, n: NodeId) {
         let serving = self.primary_serving();
         let source = self.source_epoch;
-        let st = &mut self.nodes[n];
+        let st = &mut self.topo.nodes[n];
         st.disk = Disk::Rebuilding;
         st.disk_epoch += 1;
         st.stale = false;
@@ -168,17 +168,17 @@ impl Sim<'_, '_> {
 
     /// A re-seed of node `node` completes, unless its source changed.
     pub(in crate::sim::engine) fn on_rebuild_done(&mut self, node: NodeId, epoch: u32) {
-        if epoch != self.nodes[node].disk_epoch {
+        if epoch != self.topo.nodes[node].disk_epoch {
             return;
         }
-        if self.nodes[node].rebuild_source != self.source_epoch {
+        if self.topo.nodes[node].rebuild_source != self.source_epoch {
             // The source stopped serving or changed during the
             // copy: it must start again.
             self.start_rebuild(node);
             return;
         }
         let now = self.now;
-        let st = &mut self.nodes[node];
+        let st = &mut self.topo.nodes[node];
         st.disk = Disk::Ok;
         st.data_since = now;
         // It holds everything up to the moment the copy completes.

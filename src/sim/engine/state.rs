@@ -2,7 +2,7 @@
 //! frozen positions), API servers, and the topology's queries (where a node
 //! runs, whether a zone is dark, whether two regions are partitioned,
 //! whether the primary serves). Queries only read; the counts they cache
-//! (`zone_dark`, `api_serving`) are kept by `zone_changed`,
+//! (`zone_dark`, `ApiPool::serving`) are kept by `zone_changed`,
 //! `region_changed` and `set_api_crashed`, the only writers.
 
 use super::*;
@@ -75,7 +75,7 @@ pub(super) struct ApiState {
 impl Sim<'_, '_> {
     #[inline(always)]
     pub(super) fn node_zone(&self, n: NodeId) -> ZoneId {
-        self.nodes[n].zone
+        self.topo.nodes[n].zone
     }
 
     #[inline]
@@ -85,12 +85,12 @@ impl Sim<'_, '_> {
 
     #[inline(always)]
     pub(super) fn zone_is_down(&self, z: ZoneId) -> bool {
-        self.zone_dark[z]
+        self.topo.zone_dark[z]
     }
 
     #[inline(always)]
     pub(super) fn node_up(&self, n: NodeId) -> bool {
-        let s = &self.nodes[n];
+        let s = &self.topo.nodes[n];
         !s.crashed && s.disk == Disk::Ok && !self.zone_is_down(self.node_zone(n))
     }
 
@@ -101,11 +101,11 @@ impl Sim<'_, '_> {
 
     #[inline]
     pub(super) fn partitioned(&self, a: RegionId, b: RegionId) -> bool {
-        self.partitions_active > 0
+        self.topo.partitions_active > 0
             && a != b
             && self
                 .pair_index(a, b)
-                .is_some_and(|i| self.partitioned[i] > 0)
+                .is_some_and(|i| self.topo.partitioned[i] > 0)
     }
 
     /// The primary is up and nothing stands between it and its writes.
@@ -115,40 +115,40 @@ impl Sim<'_, '_> {
     }
 
     /// The API servers neither crashed nor in a zone that is down: what
-    /// `api_serving` keeps, recounted (the unit tests compare the two).
+    /// `ApiPool::serving` keeps, recounted (the unit tests compare the two).
     #[cfg(test)]
     pub(super) fn count_api_serving(&self) -> u32 {
         let Some(api) = &self.sc.api else { return 0 };
         api.servers
             .iter()
             .enumerate()
-            .filter(|&(k, &z)| !self.api[k].crashed && !self.zone_is_down(z))
+            .filter(|&(k, &z)| !self.pool.servers[k].crashed && !self.zone_is_down(z))
             .count() as u32
     }
 
     /// Whether zone `z` is down or in a region that is down, from the
     /// counts (what `zone_dark` caches).
     pub(super) fn zone_dark_now(&self, z: ZoneId) -> bool {
-        self.zone_down[z] > 0 || self.region_down[self.sc.zones[z].region] > 0
+        self.topo.zone_down[z] > 0 || self.topo.region_down[self.sc.zones[z].region] > 0
     }
 
     /// Brings zone `z`'s darkness up to date after its count or its
-    /// region's changed, and `api_serving` with it: only the servers of `z`
+    /// region's changed, and `ApiPool::serving` with it: only the servers of `z`
     /// can start or stop serving (the engine's unit tests check the count
     /// against a recount at every event).
     pub(super) fn zone_changed(&mut self, z: ZoneId) {
         let dark = self.zone_dark_now(z);
-        if dark == self.zone_dark[z] {
+        if dark == self.topo.zone_dark[z] {
             return;
         }
-        self.zone_dark[z] = dark;
+        self.topo.zone_dark[z] = dark;
         let e = self.e;
         for &k in &e.api_in_zone[z] {
-            if !self.api[k].crashed {
+            if !self.pool.servers[k].crashed {
                 if dark {
-                    self.api_serving -= 1;
+                    self.pool.serving -= 1;
                 } else {
-                    self.api_serving += 1;
+                    self.pool.serving += 1;
                 }
             }
         }
@@ -162,18 +162,164 @@ impl Sim<'_, '_> {
         }
     }
 
-    /// Marks API server `k` crashed or running, keeping `api_serving`.
+    /// Marks API server `k` crashed or running, keeping `ApiPool::serving`.
     pub(super) fn set_api_crashed(&mut self, k: usize, crashed: bool) {
-        if self.api[k].crashed == crashed {
+        if self.pool.servers[k].crashed == crashed {
             return;
         }
-        self.api[k].crashed = crashed;
-        if !self.zone_is_down(self.api[k].zone) {
+        self.pool.servers[k].crashed = crashed;
+        if !self.zone_is_down(self.pool.servers[k].zone) {
             if crashed {
-                self.api_serving -= 1;
+                self.pool.serving -= 1;
             } else {
-                self.api_serving += 1;
+                self.pool.serving += 1;
             }
         }
     }
+}
+
+/// Nodes, zones, regions and partitions: what a fault of the topology
+/// changes and every consequence reads.
+#[derive(Default)]
+pub(super) struct Topology {
+    pub(super) nodes: Vec<NodeState>,
+    pub(super) zone_down: Vec<u32>,
+    /// Zone z is down or in a region that is down: `zone_down[z] > 0 ||
+    /// region_down[its region] > 0`, kept by `zone_changed`, which runs
+    /// after every change of either.
+    pub(super) zone_dark: Vec<bool>,
+    pub(super) zone_until: Vec<Micros>,
+    pub(super) region_down: Vec<u32>,
+    pub(super) region_until: Vec<Micros>,
+    pub(super) destroyed: Vec<Vec<Micros>>,
+    /// `region_down[r] > 0`, kept as a slice for the backup catalog.
+    pub(super) region_is_down: Vec<bool>,
+    /// Active partitions per region pair (index into `Engine::region_pairs`).
+    pub(super) partitioned: Vec<u32>,
+    /// The sum of `partitioned`: most of the time zero, and then no pair
+    /// need be looked at.
+    pub(super) partitions_active: u32,
+}
+
+impl Topology {
+    /// Refills every buffer for a new trial seeded `ts` (capacity kept).
+    pub(super) fn reset(&mut self, e: &Engine, ts: u64) {
+        let (sc, l) = (e.sc, &e.labels);
+        self.nodes.clear();
+        self.nodes
+            .extend(sc.nodes.iter().enumerate().map(|(i, n)| NodeState {
+                crashed: false,
+                restart_at: 0,
+                disk: Disk::Ok,
+                disk_epoch: 0,
+                crash_epoch: 0,
+                restart_epoch: 0,
+                disk_ready: false,
+                rebuild_waiting: false,
+                rebuild_source: 0,
+                disk_fail_epoch: 0,
+                role: n.role,
+                mode: n.mode,
+                active: n.active,
+                stale: false,
+                connected: n.role == Role::Replica,
+                frozen_received: 0,
+                frozen_applied: 0,
+                data_since: 0,
+                zone: n.zone,
+                s_crash: Stream::new(ts, l.db_crash[i]),
+                s_restart: Stream::new(ts, l.db_restart[i]),
+                s_disk: Stream::new(ts, l.disk[i]),
+                s_replace: Stream::new(ts, l.disk_replace[i]),
+                s_lag: Stream::new(ts, l.lag[i]),
+            }));
+        let (zones, regions) = (sc.zones.len(), sc.regions.len());
+        refill(&mut self.zone_down, zones, 0);
+        refill(&mut self.zone_dark, zones, false);
+        refill(&mut self.zone_until, zones, 0);
+        refill(&mut self.region_down, regions, 0);
+        refill(&mut self.region_until, regions, 0);
+        self.destroyed.truncate(regions);
+        self.destroyed.iter_mut().for_each(Vec::clear);
+        self.destroyed.resize_with(regions, Vec::new);
+        refill(&mut self.region_is_down, regions, false);
+        refill(&mut self.partitioned, e.region_pairs.len(), 0);
+        self.partitions_active = 0;
+    }
+}
+
+/// The API servers, and the counts that spare the write path a walk over
+/// them after every event.
+#[derive(Default)]
+pub(super) struct ApiPool {
+    pub(super) servers: Vec<ApiState>,
+    /// Servers neither crashed nor in a zone or region that is down.
+    /// Kept by `set_api_crashed` (one server) and by zone_changed
+    /// (the servers of a zone whose darkness changed), so that the write
+    /// path, which runs after every event, need not walk the pool.
+    pub(super) serving: u32,
+    /// The earliest restart due among the crashed servers (`MAX` if
+    /// none is, or if restarts are queued): the event loop makes the
+    /// restarts due before it handles an event, rather than queueing each.
+    pub(super) next_up: Micros,
+    /// The crashed servers, in no order: the ones whose restarts
+    /// `next_up` looks after.
+    pub(super) down: Vec<u32>,
+    /// The earliest queued `ApiPoolCheck` (`MAX` if none is known): one is
+    /// queued while the pool is short, since a restart may then end an
+    /// outage at its own moment.
+    pub(super) wake: Micros,
+}
+
+impl ApiPool {
+    /// Refills the pool for a new trial seeded `ts`: every server running.
+    pub(super) fn reset(&mut self, sc: &Scenario, ts: u64, l: &Labels) {
+        let zones = sc.api.as_ref().map_or(&[][..], |a| &a.servers[..]);
+        self.servers.clear();
+        self.down.clear();
+        self.servers
+            .extend(zones.iter().enumerate().map(|(k, &zone)| ApiState {
+                crashed: false,
+                up_at: 0,
+                zone,
+                epoch: 0,
+                s_crash: Stream::new(ts, l.api_crash[k]),
+                s_restart: Stream::new(ts, l.api_restart[k]),
+                next_restart: 0,
+                next_ttf: 0,
+            }));
+        self.serving = zones.len() as u32;
+        self.next_up = Micros::MAX;
+        self.wake = Micros::MAX;
+    }
+}
+
+/// What the trial records as it goes: the write path's downtime windows,
+/// the primary's, the windows of the log already lost, the windows of
+/// broken backups, and the logical damage done.
+#[derive(Default)]
+pub(super) struct Logs {
+    pub(super) downs: Vec<(Micros, Micros)>,
+    pub(super) db_downs: Vec<(Micros, Micros)>,
+    /// Disjoint, sorted windows of the log already counted as lost.
+    pub(super) lost: Vec<(Micros, Micros)>,
+    pub(super) broken_windows: Vec<(Micros, Micros)>,
+    pub(super) corruptions: Vec<Corruption>,
+}
+
+impl Logs {
+    /// Empties every record for a new trial (capacity kept).
+    pub(super) fn reset(&mut self) {
+        self.downs.clear();
+        self.db_downs.clear();
+        self.lost.clear();
+        self.broken_windows.clear();
+        self.corruptions.clear();
+    }
+}
+
+/// Empties `v` and fills it with `n` copies of `x`, keeping its capacity.
+fn refill<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
+    v.clear();
+    v.resize(n, x);
 }

@@ -80,3 +80,27 @@ impl Stream {
         }
     }
 }
+
+/// The streams of the faults that hit zones, regions and region pairs:
+/// their times to failure and their durations.
+#[derive(Default)]
+pub(super) struct FaultStreams {
+    pub(super) zone: Vec<Stream>,
+    pub(super) zone_dur: Vec<Stream>,
+    pub(super) region: Vec<Stream>,
+    pub(super) region_dur: Vec<Stream>,
+    pub(super) partition: Vec<Stream>,
+    pub(super) partition_dur: Vec<Stream>,
+}
+
+impl FaultStreams {
+    /// One stream per label, for a new trial seeded `ts` (capacity kept).
+    pub(super) fn reset(&mut self, ts: u64, l: &Labels) {
+        refill_streams(&mut self.zone, ts, &l.zone);
+        refill_streams(&mut self.zone_dur, ts, &l.zone_duration);
+        refill_streams(&mut self.region, ts, &l.region);
+        refill_streams(&mut self.region_dur, ts, &l.region_duration);
+        refill_streams(&mut self.partition, ts, &l.partition);
+        refill_streams(&mut self.partition_dur, ts, &l.partition_duration);
+    }
+}

@@ -124,25 +124,25 @@ fn broken_invariants_are_caught() {
     let mut sim = Sim::new(&e, 1, false, &mut scratch);
     sim.now = 100;
     assert_eq!(sim.invariants(), Ok(()));
-    sim.lost = vec![(5, 10), (8, 12)];
+    sim.logs.lost = vec![(5, 10), (8, 12)];
     assert!(sim.invariants().is_err(), "overlapping lost windows");
-    sim.lost = vec![(5, 10), (10, 12)];
+    sim.logs.lost = vec![(5, 10), (10, 12)];
     assert!(sim.invariants().is_err(), "touching lost windows");
-    sim.lost = vec![(20, 30), (5, 10)];
+    sim.logs.lost = vec![(20, 30), (5, 10)];
     assert!(sim.invariants().is_err(), "unsorted lost windows");
-    sim.lost = vec![(5, 10), (11, 12)];
+    sim.logs.lost = vec![(5, 10), (11, 12)];
     assert_eq!(sim.invariants(), Ok(()));
-    let replica = (0..sim.nodes.len())
+    let replica = (0..sim.topo.nodes.len())
         .find(|&n| n != sim.primary)
         .expect("the default scenario has a replica");
-    sim.nodes[replica].role = Role::Primary;
+    sim.topo.nodes[replica].role = Role::Primary;
     assert!(sim.invariants().is_err(), "two primaries");
-    sim.nodes[replica].role = Role::Replica;
-    sim.nodes[replica].frozen_received = 200;
+    sim.topo.nodes[replica].role = Role::Replica;
+    sim.topo.nodes[replica].frozen_received = 200;
     assert!(sim.invariants().is_err(), "a position ahead of now");
-    sim.nodes[replica].frozen_received = 50;
-    sim.nodes[replica].frozen_applied = 60;
+    sim.topo.nodes[replica].frozen_received = 50;
+    sim.topo.nodes[replica].frozen_applied = 60;
     assert!(sim.invariants().is_err(), "applied ahead of received");
-    sim.nodes[replica].frozen_applied = 40;
+    sim.topo.nodes[replica].frozen_applied = 40;
     assert_eq!(sim.invariants(), Ok(()));
 }

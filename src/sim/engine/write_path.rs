@@ -14,21 +14,21 @@ impl Sim<'_, '_> {
         #[cfg(test)]
         {
             assert_eq!(
-                self.api_serving,
+                self.pool.serving,
                 self.count_api_serving(),
-                "api_serving out of step"
+                "ApiPool::serving out of step"
             );
             for z in 0..self.sc.zones.len() {
                 assert_eq!(
-                    self.zone_dark[z],
+                    self.topo.zone_dark[z],
                     self.zone_dark_now(z),
                     "zone_dark out of step"
                 );
             }
         }
-        if self.partitions_active == 0 {
+        if self.topo.partitions_active == 0 {
             // Without a partition every running server reaches the primary.
-            return (self.api_serving >= api.min_healthy, self.api_serving);
+            return (self.pool.serving >= api.min_healthy, self.pool.serving);
         }
         let pr = self.node_region(self.primary);
         let old_region = self.split.as_ref().map(|s| self.node_region(s.old));
@@ -38,7 +38,7 @@ impl Sim<'_, '_> {
             .enumerate()
             .filter(|&(k, &z)| {
                 let r = self.sc.zones[z].region;
-                !self.api[k].crashed
+                !self.pool.servers[k].crashed
                     && !self.zone_is_down(z)
                     && (!self.partitioned(r, pr)
                         || old_region.is_some_and(|o| !self.partitioned(r, o)))
@@ -57,7 +57,7 @@ impl Sim<'_, '_> {
                 self.detect_at = None;
                 self.respond_at = None;
                 if let Some(s) = self.db_down_since.take() {
-                    self.db_downs.push((s, self.now));
+                    self.logs.db_downs.push((s, self.now));
                 }
             } else {
                 self.db_down_since = Some(self.now);
@@ -79,7 +79,7 @@ impl Sim<'_, '_> {
         self.write_up = up;
         if up {
             let since = self.down_since.take().unwrap_or(self.now);
-            self.downs.push((since, self.now));
+            self.logs.downs.push((since, self.now));
             if let Some(i) = self.outage_owner.take() {
                 let inc = &mut self.outcome.incidents[i];
                 inc.rto = inc.rto.max(self.now - inc.at);
@@ -112,8 +112,8 @@ impl Sim<'_, '_> {
         let Some(api) = &self.sc.api else {
             return false;
         };
-        self.partitions_active == 0
-            && (self.api_serving >= api.min_healthy) == self.api_ok_seen
+        self.topo.partitions_active == 0
+            && (self.pool.serving >= api.min_healthy) == self.api_ok_seen
             && !(self.write_path_seen_at < self.stall_until && self.stall_until <= self.now)
     }
 

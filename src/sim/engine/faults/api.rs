@@ -14,7 +14,7 @@ use crate::sim::engine::*;
 
 impl Sim<'_, '_> {
     pub(in crate::sim::engine) fn on_api_crash(&mut self, server: usize, epoch: u32) {
-        if epoch == self.api[server].epoch {
+        if epoch == self.pool.servers[server].epoch {
             self.crash_api(server, None);
         }
     }
@@ -25,18 +25,18 @@ impl Sim<'_, '_> {
     pub(in crate::sim::engine) fn restart_api_servers_due(&mut self) {
         let mut next = Micros::MAX;
         let mut i = 0;
-        while i < self.api_down.len() {
-            let k = self.api_down[i] as usize;
-            let up_at = self.api[k].up_at;
+        while i < self.pool.down.len() {
+            let k = self.pool.down[i] as usize;
+            let up_at = self.pool.servers[k].up_at;
             if up_at > self.now {
                 next = next.min(up_at);
                 i += 1;
                 continue;
             }
-            self.api_down.swap_remove(i);
+            self.pool.down.swap_remove(i);
             self.set_api_crashed(k, false);
         }
-        self.api_next_up = next;
+        self.pool.next_up = next;
     }
 
     /// A queued restart (recording, or the full-refresh mode): one server
@@ -54,12 +54,12 @@ impl Sim<'_, '_> {
     /// would miss: queue it as an event.
     #[cold]
     pub(in crate::sim::engine) fn wake_for_api_restart(&mut self) {
-        self.api_wake = self.api_next_up;
-        self.queue.push(self.api_wake, (Ev::ApiPoolCheck, None));
+        self.pool.wake = self.pool.next_up;
+        self.queue.push(self.pool.wake, (Ev::ApiPoolCheck, None));
     }
 
     pub(in crate::sim::engine) fn crash_api(&mut self, k: usize, note: Option<String>) {
-        if self.api[k].crashed {
+        if self.pool.servers[k].crashed {
             return;
         }
         if self.record {
@@ -71,10 +71,10 @@ impl Sim<'_, '_> {
             self.quiet_api = Some(ix(k));
             self.ctx = None;
         }
-        let restart = self.api[k].next_restart;
-        let ttf = self.api[k].next_ttf;
+        let restart = self.pool.servers[k].next_restart;
+        let ttf = self.pool.servers[k].next_ttf;
         self.set_api_crashed(k, true);
-        let st = &mut self.api[k];
+        let st = &mut self.pool.servers[k];
         st.epoch += 1;
         let epoch = st.epoch;
         let up_at = self.now.saturating_add(restart);
@@ -86,8 +86,8 @@ impl Sim<'_, '_> {
         if self.eager_restarts {
             self.at(restart, Ev::ApiRestart { server: ix(k) });
         } else {
-            self.api_down.push(ix(k));
-            self.api_next_up = self.api_next_up.min(up_at);
+            self.pool.down.push(ix(k));
+            self.pool.next_up = self.pool.next_up.min(up_at);
         }
         // The next crash, scheduled now rather than at the restart: the
         // server's own stream gives the same draw either way.

@@ -51,8 +51,8 @@ impl Sim<'_, '_> {
     }
 
     pub(in crate::sim::engine) fn corrupt(&mut self, share: f64, detect: Micros, what: String) {
-        let id = self.corruptions.len();
-        self.corruptions.push(Corruption {
+        let id = self.logs.corruptions.len();
+        self.logs.corruptions.push(Corruption {
             at: self.now,
             share,
             incident: self.ctx,
@@ -63,12 +63,12 @@ impl Sim<'_, '_> {
 
     pub(in crate::sim::engine) fn on_detect(&mut self, id: usize) {
         let (c, share, incident) = {
-            let k = &self.corruptions[id];
+            let k = &self.logs.corruptions[id];
             (k.at, k.share, k.incident)
         };
         self.ctx = incident;
         self.note_with(|s| Happening::Detected {
-            what: s.corruptions[id].what.clone(),
+            what: s.logs.corruptions[id].what.clone(),
             after: s.now - c,
         });
         if self.logical.is_some() {
@@ -79,19 +79,19 @@ impl Sim<'_, '_> {
         let pause_at = self.now + response;
         // Option 1: a delayed replica that has not applied the damage yet.
         let mut best: Option<(Micros, Micros, String, Option<NodeId>, u32)> = None;
-        for n in 0..self.nodes.len() {
+        for n in 0..self.topo.nodes.len() {
             if n == self.primary
-                || self.nodes[n].mode != ReplicationMode::Delayed
+                || self.topo.nodes[n].mode != ReplicationMode::Delayed
                 || !self.node_up(n)
-                || self.nodes[n].stale
-                || self.nodes[n].data_since > c
+                || self.topo.nodes[n].stale
+                || self.topo.nodes[n].data_since > c
             {
                 continue;
             }
-            let applied = if self.nodes[n].connected {
+            let applied = if self.topo.nodes[n].connected {
                 pause_at.saturating_sub(self.sc.replication.delay)
             } else {
-                self.nodes[n].frozen_applied
+                self.topo.nodes[n].frozen_applied
             };
             if applied < c {
                 let d = response
@@ -159,7 +159,7 @@ impl Sim<'_, '_> {
         let (lost, window) = self.keep_damage(keep_loss, c);
         self.set_recovery_label(incident, "not recovered: the damaged rows are gone");
         self.note_with(|s| {
-            let what = &s.corruptions[id].what;
+            let what = &s.logs.corruptions[id].what;
             let why = if had_option {
                 format!(
                     "{what} is left in place: rolling back to a clean copy would lose more writes than the damage"
@@ -181,7 +181,7 @@ impl Sim<'_, '_> {
         let Some(l) = self.logical.take_if(|l| l.epoch == epoch) else {
             return;
         };
-        self.ctx = self.corruptions[l.corruption].incident;
+        self.ctx = self.logs.corruptions[l.corruption].incident;
         if l.promote.is_some_and(|n| !self.node_up(n)) {
             // The delayed replica failed during the recovery: choose again.
             self.on_detect(l.corruption);
@@ -191,11 +191,11 @@ impl Sim<'_, '_> {
         match l.promote {
             Some(n) => {
                 self.promote(n);
-                self.nodes[n].data_since = l.position;
-                for m in 0..self.nodes.len() {
-                    if m != n && self.nodes[m].disk != Disk::Lost {
-                        self.nodes[m].stale = true;
-                        self.nodes[m].connected = false;
+                self.topo.nodes[n].data_since = l.position;
+                for m in 0..self.topo.nodes.len() {
+                    if m != n && self.topo.nodes[m].disk != Disk::Lost {
+                        self.topo.nodes[m].stale = true;
+                        self.topo.nodes[m].connected = false;
                     }
                 }
             }

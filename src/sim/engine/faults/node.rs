@@ -17,10 +17,10 @@ use crate::sim::engine::*;
 impl Sim<'_, '_> {
     /// A random crash of node `node` arrives (stale if its chain restarted).
     pub(in crate::sim::engine) fn on_node_crash(&mut self, node: NodeId, epoch: u32) {
-        if epoch != self.nodes[node].crash_epoch {
+        if epoch != self.topo.nodes[node].crash_epoch {
             return;
         }
-        if self.nodes[node].crashed || self.nodes[node].disk != Disk::Ok {
+        if self.topo.nodes[node].crashed || self.topo.nodes[node].disk != Disk::Ok {
             self.schedule_crash(node);
             return;
         }
@@ -29,13 +29,13 @@ impl Sim<'_, '_> {
     }
 
     pub(in crate::sim::engine) fn on_node_restart(&mut self, node: NodeId, epoch: u32) {
-        if epoch != self.nodes[node].restart_epoch {
+        if epoch != self.topo.nodes[node].restart_epoch {
             return;
         }
-        self.nodes[node].crashed = false;
+        self.topo.nodes[node].crashed = false;
         self.replan = true;
         self.schedule_crash(node);
-        if self.nodes[node].disk == Disk::Ok && !self.zone_is_down(self.node_zone(node)) {
+        if self.topo.nodes[node].disk == Disk::Ok && !self.zone_is_down(self.node_zone(node)) {
             self.note_with(|s| Happening::Up {
                 component: s.sc.nodes[node].name.clone(),
             });
@@ -44,7 +44,7 @@ impl Sim<'_, '_> {
 
     /// A random disk loss of node `node` arrives.
     pub(in crate::sim::engine) fn on_disk_loss(&mut self, node: NodeId, epoch: u32) {
-        if epoch != self.nodes[node].disk_fail_epoch {
+        if epoch != self.topo.nodes[node].disk_fail_epoch {
             return;
         }
         self.open_incident(FaultKind::DiskLoss, self.e.node_names[node].clone(), None);
@@ -52,15 +52,17 @@ impl Sim<'_, '_> {
     }
 
     pub(in crate::sim::engine) fn on_disk_replaced(&mut self, node: NodeId, epoch: u32) {
-        if epoch != self.nodes[node].disk_epoch {
+        if epoch != self.topo.nodes[node].disk_epoch {
             return;
         }
         self.replace_disk(node);
     }
 
     pub(in crate::sim::engine) fn crash_node(&mut self, n: NodeId) {
-        let restart = self.nodes[n].s_restart.sample(&self.sc.database.restart);
-        let st = &mut self.nodes[n];
+        let restart = self.topo.nodes[n]
+            .s_restart
+            .sample(&self.sc.database.restart);
+        let st = &mut self.topo.nodes[n];
         st.crashed = true;
         st.crash_epoch += 1;
         st.restart_epoch += 1;
@@ -85,7 +87,7 @@ impl Sim<'_, '_> {
     }
 
     pub(in crate::sim::engine) fn lose_disk(&mut self, n: NodeId, replace_after: Micros) {
-        let st = &mut self.nodes[n];
+        let st = &mut self.topo.nodes[n];
         st.disk = Disk::Lost;
         st.disk_epoch += 1;
         st.disk_fail_epoch += 1;
@@ -145,14 +147,14 @@ impl Sim<'_, '_> {
             // The recovery under way decides what this node holds: a restore
             // installs data on it; after a failover (now, or once a replica
             // being waited for returns) it is re-seeded as a replica.
-            self.nodes[n].disk_ready = true;
+            self.topo.nodes[n].disk_ready = true;
             self.schedule_disk_failure(n);
             return;
         }
         if self.zone_is_down(self.node_zone(n)) {
             // The new disk waits for its zone; then it is re-seeded.
-            self.nodes[n].disk = Disk::Ok;
-            self.nodes[n].stale = true;
+            self.topo.nodes[n].disk = Disk::Ok;
+            self.topo.nodes[n].stale = true;
         } else {
             self.start_rebuild(n);
         }

@@ -41,7 +41,7 @@ impl Sim<'_, '_> {
             .partition
             .as_ref()
             .expect("scheduled only when configured");
-        let d = self.s_partition_dur[pair].sample(f.duration.as_ref().expect("validated"));
+        let d = self.streams.partition_dur[pair].sample(f.duration.as_ref().expect("validated"));
         let (a, b) = self.e.region_pairs[pair];
         let name = self.target_name(Target::RegionPair(a, b));
         self.open_incident(FaultKind::Partition, name, None);
@@ -69,8 +69,8 @@ impl Sim<'_, '_> {
         let Some(i) = self.pair_index(a, b) else {
             return;
         };
-        self.partitioned[i] += 1;
-        self.partitions_active += 1;
+        self.topo.partitioned[i] += 1;
+        self.topo.partitions_active += 1;
         self.at(
             d,
             Ev::PartitionEnd {
@@ -97,15 +97,15 @@ impl Sim<'_, '_> {
         }
         let other = if pr == a { b } else { a };
         // The failure detector on the far side sees the primary vanish.
-        let candidate = (0..self.nodes.len())
+        let candidate = (0..self.topo.nodes.len())
             .filter(|&n| {
                 n != self.primary
-                    && self.nodes[n].role == Role::Replica
-                    && !self.nodes[n].stale
+                    && self.topo.nodes[n].role == Role::Replica
+                    && !self.topo.nodes[n].stale
                     && self.node_up(n)
                     && self.node_region(n) == other
             })
-            .max_by_key(|&n| (self.nodes[n].active, std::cmp::Reverse(n)));
+            .max_by_key(|&n| (self.topo.nodes[n].active, std::cmp::Reverse(n)));
         let Some(candidate) = candidate else { return };
         let detect = self.s_failover.sample(&fo.detection);
         let promote = self.s_failover.sample(&fo.promotion);
@@ -159,8 +159,8 @@ impl Sim<'_, '_> {
         } else {
             self.promote(c);
             // The deposed primary keeps serving its side: it is not stale yet.
-            self.nodes[old].stale = false;
-            self.nodes[old].role = Role::Replica;
+            self.topo.nodes[old].stale = false;
+            self.topo.nodes[old].role = Role::Replica;
             let old_share = self.old_side_share(old);
             self.split = Some(Split {
                 old,
@@ -187,12 +187,12 @@ impl Sim<'_, '_> {
         let Some(i) = self.pair_index(a, b) else {
             return;
         };
-        self.partitioned[i] -= 1;
-        self.partitions_active -= 1;
+        self.topo.partitioned[i] -= 1;
+        self.topo.partitions_active -= 1;
         self.note_with(|s| Happening::Up {
             component: format!("network {}", s.target_name(Target::RegionPair(a, b))),
         });
-        if self.partitioned[i] == 0 {
+        if self.topo.partitioned[i] == 0 {
             if self
                 .pending_split
                 .as_ref()
@@ -211,7 +211,7 @@ impl Sim<'_, '_> {
                 // all of them until the promotion, then its side's share.
                 let diverged =
                     self.charge_divergence(s.position, s.promoted_at, s.old_share, s.incident);
-                self.nodes[s.old].stale = true;
+                self.topo.nodes[s.old].stale = true;
                 self.note(Happening::Reconciled {
                     diverged_writes: diverged,
                 });
@@ -230,7 +230,7 @@ impl Sim<'_, '_> {
         let nr = self.node_region(self.primary);
         let (mut old_side, mut total) = (0.0, 0.0);
         for (k, &z) in api.servers.iter().enumerate() {
-            if self.api[k].crashed || self.zone_is_down(z) {
+            if self.pool.servers[k].crashed || self.zone_is_down(z) {
                 continue;
             }
             let r = self.sc.zones[z].region;

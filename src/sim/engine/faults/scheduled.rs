@@ -26,7 +26,7 @@ impl Sim<'_, '_> {
                     return;
                 };
                 self.open_incident(FaultKind::DbCrash, target, e.note.clone());
-                if !self.nodes[n].crashed && self.nodes[n].disk == Disk::Ok {
+                if !self.topo.nodes[n].crashed && self.topo.nodes[n].disk == Disk::Ok {
                     self.crash_node(n);
                 }
             }
@@ -35,7 +35,7 @@ impl Sim<'_, '_> {
                     return;
                 };
                 self.open_incident(FaultKind::DiskLoss, target, e.note.clone());
-                if self.nodes[n].disk != Disk::Lost {
+                if self.topo.nodes[n].disk != Disk::Lost {
                     self.lose_disk(n, 0);
                 }
             }
@@ -63,7 +63,7 @@ impl Sim<'_, '_> {
                 self.corrupt(share, detect, "an accidental delete".into());
             }
             FaultKind::BackupFailure => {
-                self.broken_windows.push((e.at, e.until));
+                self.logs.broken_windows.push((e.at, e.until));
                 self.note(Happening::Fault {
                     kind: FaultKind::BackupFailure,
                     target: "backups".into(),

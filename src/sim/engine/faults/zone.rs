@@ -21,17 +21,17 @@ impl Sim<'_, '_> {
             .zone_outage
             .as_ref()
             .expect("scheduled only when configured");
-        let d = self.s_zone_dur[zone].sample(f.duration.as_ref().expect("validated"));
+        let d = self.streams.zone_dur[zone].sample(f.duration.as_ref().expect("validated"));
         let name = SmallStr::new(&self.sc.zones[zone].name);
         self.open_incident(FaultKind::ZoneOutage, name, None);
         self.zone_outage(zone, d, true);
     }
 
     pub(in crate::sim::engine) fn on_zone_up(&mut self, zone: ZoneId, stochastic: bool) {
-        self.zone_down[zone] -= 1;
+        self.topo.zone_down[zone] -= 1;
         self.zone_changed(zone);
         self.replan = true;
-        if self.zone_down[zone] == 0 {
+        if self.topo.zone_down[zone] == 0 {
             self.note_with(|s| Happening::Up {
                 component: format!("zone {}", s.sc.zones[zone].name),
             });
@@ -48,7 +48,7 @@ impl Sim<'_, '_> {
             .region_outage
             .as_ref()
             .expect("scheduled only when configured");
-        let d = self.s_region_dur[region].sample(f.duration.as_ref().expect("validated"));
+        let d = self.streams.region_dur[region].sample(f.duration.as_ref().expect("validated"));
         let destroy = f.destroys_data > 0.0
             && crate::sim::rng::hashed_unit(self.trial_seed, "region-destroy", self.now)
                 < f.destroys_data;
@@ -58,11 +58,11 @@ impl Sim<'_, '_> {
     }
 
     pub(in crate::sim::engine) fn on_region_up(&mut self, region: RegionId, stochastic: bool) {
-        self.region_down[region] -= 1;
-        self.region_is_down[region] = self.region_down[region] > 0;
+        self.topo.region_down[region] -= 1;
+        self.topo.region_is_down[region] = self.topo.region_down[region] > 0;
         self.region_changed(region);
         self.replan = true;
-        if self.region_down[region] == 0 {
+        if self.topo.region_down[region] == 0 {
             self.note_with(|s| Happening::Up {
                 component: format!("region {}", s.sc.regions[region].name),
             });
@@ -73,9 +73,9 @@ impl Sim<'_, '_> {
     }
 
     pub(in crate::sim::engine) fn zone_outage(&mut self, z: ZoneId, d: Micros, stochastic: bool) {
-        self.zone_down[z] += 1;
+        self.topo.zone_down[z] += 1;
         self.zone_changed(z);
-        self.zone_until[z] = self.zone_until[z].max(self.now + d);
+        self.topo.zone_until[z] = self.topo.zone_until[z].max(self.now + d);
         self.at(
             d,
             Ev::ZoneUp {
@@ -87,7 +87,8 @@ impl Sim<'_, '_> {
             component: format!("zone {}", s.sc.zones[z].name),
             why: format!("zone outage for {}", human_duration(d)),
         });
-        if self.nodes[self.primary].role == Role::Primary && self.node_zone(self.primary) == z {
+        if self.topo.nodes[self.primary].role == Role::Primary && self.node_zone(self.primary) == z
+        {
             self.replan = true;
         }
     }
@@ -99,10 +100,10 @@ impl Sim<'_, '_> {
         destroy: bool,
         stochastic: bool,
     ) {
-        self.region_down[r] += 1;
-        self.region_is_down[r] = true;
+        self.topo.region_down[r] += 1;
+        self.topo.region_is_down[r] = true;
         self.region_changed(r);
-        self.region_until[r] = self.region_until[r].max(self.now + d);
+        self.topo.region_until[r] = self.topo.region_until[r].max(self.now + d);
         self.at(
             d,
             Ev::RegionUp {
@@ -123,9 +124,9 @@ impl Sim<'_, '_> {
             ),
         });
         if destroy {
-            self.destroyed[r].push(self.now);
-            for n in 0..self.nodes.len() {
-                if self.node_region(n) == r && self.nodes[n].disk != Disk::Lost {
+            self.topo.destroyed[r].push(self.now);
+            for n in 0..self.topo.nodes.len() {
+                if self.node_region(n) == r && self.topo.nodes[n].disk != Disk::Lost {
                     self.lose_disk(n, d);
                 }
             }
