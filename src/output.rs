@@ -47,7 +47,9 @@ fn out_err(path: &Path, message: impl Into<String>) -> OutputError {
     }
 }
 
-/// [`out_err`] keeping the operating system's error as the source.
+/// [`out_err`] keeping the operating system's error as the source. As
+/// the source, it is not repeated in the message: `{:#}` (as `main`
+/// prints errors) appends it.
 fn io_err(path: &Path, what: &str, e: std::io::Error) -> OutputError {
     OutputError {
         path: if path.as_os_str() == "-" {
@@ -55,7 +57,7 @@ fn io_err(path: &Path, what: &str, e: std::io::Error) -> OutputError {
         } else {
             path.display().to_string()
         },
-        message: format!("{what}: {e}"),
+        message: what.into(),
         source: Some(e),
     }
 }
