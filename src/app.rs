@@ -706,13 +706,14 @@ fn check_outside(json: Option<&Path>, dir: &Path) -> Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let same = match (std::fs::canonicalize(parent), std::fs::canonicalize(dir)) {
+    let same = |a: &Path, b: &Path| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(a), Ok(b)) => a == b,
-        _ => parent == dir,
+        _ => a == b,
     };
-    if same {
+    // The folder itself too: the report would take its place first.
+    if same(parent, dir) || same(json, dir) {
         return Err(user(format!(
-            "--json {}: inside the --out folder {}, which the report replaces whole; write the JSON elsewhere \
+            "--json {}: at or inside the --out folder {}, which the report replaces whole; write the JSON elsewhere \
              (the folder holds the numbers as JSON already)",
             json.display(),
             dir.display()
@@ -802,7 +803,12 @@ fn write_sweep_report(a: &SweepArgs, loaded: &Loaded, r: &SweepResults, dir: &Pa
     };
     let files = crate::report::sweep::render(r, &meta).context("drawing the sweep's charts")?;
     crate::report::write_dir(dir, &files)?;
-    if !a.common.quiet {
+    let json_on_stdout = a
+        .common
+        .json
+        .as_deref()
+        .is_some_and(|p| p.as_os_str() == "-");
+    if !a.common.quiet && !json_on_stdout {
         output::print(&format!(
             "sweep charts and report written to {}\n",
             dir.display()

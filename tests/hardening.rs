@@ -458,6 +458,35 @@ fn two_outputs_to_one_destination_are_refused_before_simulating() {
         .arg(&inside)
         .output()
         .unwrap();
-    assert_refused(&out, &["inside the --out folder"]);
+    assert_refused(&out, &["at or inside the --out folder"]);
     assert!(names(&rep).is_empty());
+    // JSON in the place of the folder, not there yet.
+    let rep2 = f.dir.path().join("rep2");
+    let out = failsim()
+        .args(["sweep", s, "--set", "seed=1"])
+        .args(big)
+        .arg("--out")
+        .arg(&rep2)
+        .arg("--json")
+        .arg(&rep2)
+        .output()
+        .unwrap();
+    assert_refused(&out, &["at or inside the --out folder"]);
+    assert!(!rep2.exists());
+}
+
+#[test]
+fn sweep_json_on_standard_output_is_all_that_goes_there() {
+    let f = fixture("s.toml", BASE);
+    let rep = f.dir.path().join("rep");
+    let out = failsim()
+        .args(["sweep", f.path.to_str().unwrap(), "--trials", "10"])
+        .args(["--set", "seed=1,2", "--json", "-", "--out"])
+        .arg(&rep)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON alone");
+    assert_eq!(doc["points"].as_array().map(Vec::len), Some(2));
+    assert!(rep.join("report.html").exists());
 }
