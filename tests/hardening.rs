@@ -418,6 +418,17 @@ fn two_outputs_to_one_destination_are_refused_before_simulating() {
     let same = f.dir.path().join("out.txt");
     let same = same.to_str().unwrap();
     let dotted = format!("{}/./out.txt", f.dir.path().display());
+    // Refused before any work (migrations does not simulate).
+    let migrations =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/migrations/flyway-good");
+    let out = failsim()
+        .arg("migrations")
+        .arg(&migrations)
+        .args(["--toml", same, "--json", same])
+        .output()
+        .unwrap();
+    assert_refused(&out, &["given to both --toml and --json"]);
+    assert!(!Path::new(same).exists());
     // A hundred million trials: refused only after simulating, these would not end.
     let big = ["--trials", "100000000"];
     for (args, flags) in [
@@ -435,16 +446,6 @@ fn two_outputs_to_one_destination_are_refused_before_simulating() {
         assert_refused(&out, &[flags, "given to both --json and --csv"]);
         assert!(!Path::new(same).exists());
     }
-    let migrations =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/migrations/flyway-good");
-    let out = failsim()
-        .arg("migrations")
-        .arg(&migrations)
-        .args(["--toml", same, "--json", same])
-        .output()
-        .unwrap();
-    assert_refused(&out, &["given to both --toml and --json"]);
-    assert!(!Path::new(same).exists());
     // JSON into the folder a report replaces whole.
     let rep = f.dir.path().join("rep");
     std::fs::create_dir(&rep).unwrap();

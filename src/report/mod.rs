@@ -928,9 +928,7 @@ fn alive(pid: u32) -> bool {
 /// nothing else behind. Between the two renames `dir` is briefly absent;
 /// a crash exactly then leaves the old report in a hidden folder beside it.
 /// The new folder holds [`MARKER`], written first; a temporary folder left
-/// by a killed run is removed by the next run into the same `dir`. The
-/// folder gets the mode the umask gives (0755 under 022), not a temporary
-/// folder's 0700.
+/// by a killed run is removed by the next run into the same `dir`.
 pub fn write_dir(dir: &Path, files: &[ReportFile]) -> Result<(), OutputError> {
     check_out_dir(dir)?;
     let parent = match dir.parent() {
@@ -949,14 +947,8 @@ pub fn write_dir(dir: &Path, files: &[ReportFile]) -> Result<(), OutputError> {
         .unwrap_or_else(|| "report".into());
     remove_stale(parent, &name);
     let prefix = format!(".{name}.new-{}-", std::process::id());
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o777));
-    }
-    let tmp = builder
+    let tmp = tempfile::Builder::new()
+        .prefix(&prefix)
         .tempdir_in(parent)
         .map_err(|e| out_err(dir, format!("cannot write in {}: {e}", parent.display())))?;
     // The marker goes in first, so that a folder left by a killed run is
