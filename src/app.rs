@@ -185,6 +185,11 @@ fn simulate(
 ) -> Result<Option<RunResults>> {
     let sc = &loaded.scenario;
     let (range, shard) = shard_range(common.shard.as_deref(), sc.trials)?;
+    if shard.is_some() && common.json.is_none() {
+        return Err(user(
+            "--shard writes partial results: give --json PATH for them",
+        ));
+    }
     let pb = progress_bar(
         (range.end - range.start) * arms.len() as u64 / arms.len().max(1) as u64,
         common.quiet,
@@ -205,10 +210,9 @@ fn simulate(
             policy: sc.policy.clone(),
             partials,
         };
-        let path = common
-            .json
-            .clone()
-            .ok_or_else(|| user("--shard writes partial results: give --json PATH for them"))?;
+        let path = common.json.clone().ok_or_else(|| {
+            Error::internal("writing a shard", "--shard without --json is refused above")
+        })?;
         output::write_atomic(&path, &output::to_json(&part))?;
         if !common.quiet {
             eprintln!(
@@ -228,7 +232,7 @@ fn simulate(
     }
     let json_on_stdout = common.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
     if !common.quiet && !json_on_stdout {
-        print!("{}", table(&r));
+        output::print(&table(&r))?;
     }
     Ok(Some(r))
 }
@@ -284,8 +288,24 @@ fn cmd_compare(a: CompareArgs) -> Result<()> {
     let arms = arms_for(&loaded.scenario, &names)?;
     if let Some(p) = &a.csv {
         output::check_writable(p)?;
+        if a.common.shard.is_some() {
+            return Err(user(
+                "--csv does not apply with --shard: a shard writes partial results as JSON; merge them with `failsim merge --json`",
+            ));
+        }
     }
-    let r = simulate(&loaded, &arms, &a.common, output::compare_table)?;
+    output::check_distinct(&[
+        ("--json", a.common.json.as_deref()),
+        ("--csv", a.csv.as_deref()),
+    ])?;
+    // CSV on standard output is data: the table would corrupt it.
+    let csv_on_stdout = a.csv.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    let table: fn(&RunResults) -> String = if csv_on_stdout {
+        |_| String::new()
+    } else {
+        output::compare_table
+    };
+    let r = simulate(&loaded, &arms, &a.common, table)?;
     if let (Some(r), Some(p)) = (r, &a.csv) {
         output::write_atomic(p, output::csv(&r).as_bytes())?;
     }
@@ -370,7 +390,7 @@ fn cmd_merge(a: MergeArgs) -> Result<()> {
         } else {
             output::compare_table(&r)
         };
-        print!("{table}");
+        output::print(&table)?;
     }
     Ok(())
 }
@@ -388,6 +408,7 @@ fn cmd_migrations(a: crate::cli::MigrationsArgs) -> Result<()> {
     for p in [&a.toml, &a.json].into_iter().flatten() {
         output::check_writable(p)?;
     }
+    output::check_distinct(&[("--toml", a.toml.as_deref()), ("--json", a.json.as_deref())])?;
     let set = crate::migrations::read_path(&a.path)?;
     if let Some(p) = &a.toml {
         output::write_atomic(
@@ -401,7 +422,7 @@ fn cmd_migrations(a: crate::cli::MigrationsArgs) -> Result<()> {
     let to_stdout =
         |p: &Option<std::path::PathBuf>| p.as_deref().is_some_and(|p| p.as_os_str() == "-");
     if !to_stdout(&a.toml) && !to_stdout(&a.json) {
-        print!("{}", crate::migrations::render_text(&set));
+        output::print(&crate::migrations::render_text(&set))?;
     }
     Ok(())
 }
@@ -410,14 +431,14 @@ fn cmd_validate(a: ValidateArgs) -> Result<()> {
     let mut failed = 0;
     for f in &a.files {
         match scenario::load(f) {
-            Ok(sc) => println!(
-                "{}: ok ({}: {} regions, {} database nodes, {} scheduled events)",
+            Ok(sc) => output::print(&format!(
+                "{}: ok ({}: {} regions, {} database nodes, {} scheduled events)\n",
                 f.display(),
                 sc.name,
                 sc.regions.len(),
                 sc.nodes.len(),
                 sc.events.len()
-            ),
+            ))?,
             Err(e) => {
                 eprintln!("{e}");
                 failed += 1;
@@ -542,6 +563,7 @@ fn cmd_sweep(a: SweepArgs) -> Result<()> {
     }
     if let Some(dir) = &a.out {
         crate::report::check_out_dir(dir)?;
+        check_outside(a.common.json.as_deref(), dir)?;
     }
     let knobs: Vec<(String, Vec<String>)> =
         a.set.iter().map(|s| parse_set(s)).collect::<Result<_>>()?;
@@ -567,7 +589,9 @@ fn cmd_sweep(a: SweepArgs) -> Result<()> {
             })
             .collect();
     }
-    let mut out = Vec::new();
+    // Every point is built and checked before any is simulated: a bad value
+    // at the last point is refused at once, not after the others ran.
+    let mut planned = Vec::new();
     for combo in &combos {
         let mut raw = loaded.raw.clone();
         for (path, value) in combo {
@@ -586,6 +610,10 @@ fn cmd_sweep(a: SweepArgs) -> Result<()> {
                 scenario: sc.clone(),
             }],
         };
+        planned.push((combo, sc, arms));
+    }
+    let mut out = Vec::new();
+    for (combo, sc, arms) in planned {
         let pb = progress_bar(sc.trials, a.common.quiet);
         let partials = montecarlo::run(&arms, sc.seed, 0..sc.trials, &|n| pb.inc(n));
         pb.finish_and_clear();
@@ -609,7 +637,7 @@ fn cmd_sweep(a: SweepArgs) -> Result<()> {
             .as_deref()
             .is_none_or(|p| p.as_os_str() != "-")
     {
-        print!("{}", output::sweep_table(&r));
+        output::print(&output::sweep_table(&r))?;
     }
     if let Some(dir) = &a.out {
         write_sweep_report(&a, &loaded, &r, dir)?;
@@ -635,6 +663,32 @@ fn folder_name(name: &str) -> String {
     if s.is_empty() { "scenario".into() } else { s }
 }
 
+/// Refuses `--json` into the `--out` folder: the folder is replaced whole,
+/// and a file there that a report does not write blocks the next report.
+fn check_outside(json: Option<&Path>, dir: &Path) -> Result<()> {
+    let Some(json) = json.filter(|p| p.as_os_str() != "-") else {
+        return Ok(());
+    };
+    let parent = match json.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let same = |a: &Path, b: &Path| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    // The folder itself too: the report would take its place first.
+    if same(parent, dir) || same(json, dir) {
+        return Err(user(format!(
+            "--json {}: at or inside the --out folder {}, which the report replaces whole; write the JSON elsewhere \
+             (the folder holds the numbers as JSON already)",
+            json.display(),
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
 fn cmd_report(a: crate::cli::ReportArgs) -> Result<()> {
     if a.common.shard.is_some() {
         return Err(user(
@@ -656,6 +710,7 @@ fn cmd_report(a: crate::cli::ReportArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| Path::new("reports").join(folder_name(&sc.name)));
     crate::report::check_out_dir(&dir)?;
+    check_outside(a.common.json.as_deref(), &dir)?;
     let mut command = String::from("failsim report");
     if let Some(s) = &a.scenario {
         command.push_str(&format!(" {s}"));
@@ -683,15 +738,15 @@ fn cmd_report(a: crate::cli::ReportArgs) -> Result<()> {
         .as_deref()
         .is_some_and(|p| p.as_os_str() == "-");
     if !a.common.quiet && !json_on_stdout {
-        print!("{}", output::compare_table(&sim.results));
+        output::print(&output::compare_table(&sim.results))?;
         for f in &report.glance {
-            println!("{}", f.text);
+            output::print(&format!("{}\n", f.text))?;
         }
-        println!(
-            "report written to {} ({} files: report.html, report.md, results.json and the charts)",
+        output::print(&format!(
+            "report written to {} ({} files: report.html, report.md, results.json and the charts)\n",
             dir.display(),
             report.files.len()
-        );
+        ))?;
     }
     Ok(())
 }
@@ -717,8 +772,16 @@ fn write_sweep_report(a: &SweepArgs, loaded: &Loaded, r: &SweepResults, dir: &Pa
     let files = crate::report::sweep::render(r, &meta)
         .map_err(|e| Error::chart("drawing the sweep's charts", e))?;
     crate::report::write_dir(dir, &files)?;
-    if !a.common.quiet {
-        println!("sweep charts and report written to {}", dir.display());
+    let json_on_stdout = a
+        .common
+        .json
+        .as_deref()
+        .is_some_and(|p| p.as_os_str() == "-");
+    if !a.common.quiet && !json_on_stdout {
+        output::print(&format!(
+            "sweep charts and report written to {}\n",
+            dir.display()
+        ))?;
     }
     Ok(())
 }
@@ -744,7 +807,7 @@ fn cmd_lessons() -> Result<()> {
             library::lesson_command(name)
         );
     }
-    print!("{out}");
+    output::print(&out)?;
     Ok(())
 }
 
@@ -811,7 +874,7 @@ fn cmd_explain(a: crate::cli::ExplainArgs) -> Result<()> {
             "Trial {trial} of {} under {name} (seed {}{how})",
             sc.name, sc.seed
         );
-        print!("{}", explain::to_text(&story, &title));
+        output::print(&explain::to_text(&story, &title))?;
     }
     Ok(())
 }
@@ -824,7 +887,7 @@ fn cmd_diagram(a: crate::cli::DiagramArgs) -> Result<()> {
     let md = crate::diagram::markdown(&sc, &name);
     match &a.out {
         Some(p) => output::write_atomic(p, md.as_bytes())?,
-        None => print!("{md}"),
+        None => output::print(&md)?,
     }
     Ok(())
 }

@@ -102,7 +102,10 @@ pub struct CompareArgs {
     pub common: Common,
 }
 
+// `--shard` is shared through `Common` but refused here (every point needs
+// all its trials): hidden from the help, and refused with a reason if given.
 #[derive(Debug, Args)]
+#[command(mut_arg("shard", |a| a.hide(true)))]
 pub struct SweepArgs {
     /// Scenario file (.toml or .json) or built-in name.
     pub scenario: String,
@@ -206,8 +209,10 @@ pub struct DiagramArgs {
 
 /// `failsim report`: the same run as `compare`, written as a folder of
 /// charts and a report. `--json PATH` also writes the results there;
-/// `--shard` does not apply (a report needs every trial).
+/// `--shard` does not apply (a report needs every trial): hidden from the
+/// help, and refused with a reason if given.
 #[derive(Debug, Args)]
+#[command(mut_arg("shard", |a| a.hide(true)))]
 pub struct ReportArgs {
     /// Scenario file (.toml or .json) or built-in name; default: the built-in e-commerce shop.
     pub scenario: Option<String>,

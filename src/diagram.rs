@@ -13,7 +13,11 @@
 //! ```
 //!
 //! Node ids are generated (`zone_0`, `node_1`), never taken from names, and
-//! every label is quoted, so no name can break the Mermaid syntax.
+//! every label is quoted, so no name can break the Mermaid syntax. Names
+//! are user input: in Mermaid they go in as entity codes (`#60;` for `<`),
+//! in the Markdown around the diagrams with HTML and Markdown specials
+//! escaped, and a line break or other control character in a name becomes
+//! a space, so no name can end a line, close a fence or open a tag.
 
 use crate::explain::{article, span};
 use crate::scenario::{FailoverMode, ReplicationMode, Scenario, SyncDown};
@@ -21,15 +25,73 @@ use crate::units::{DAY, Micros, human_duration};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-/// A label safe inside Mermaid double quotes.
+/// A label safe inside Mermaid double quotes. Applied to whole labels,
+/// which may hold our own `<br/>`: names inside go through [`name`] first.
 fn label(s: &str) -> String {
     s.replace('"', "#quot;")
 }
 
+/// A user's name made inert inside a Mermaid label: every character that
+/// Mermaid or the HTML it renders could read as syntax becomes an entity
+/// code, and control characters (a line break would end the statement
+/// and could close the Markdown fence) become spaces.
+fn name(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("#60;"),
+            '>' => out.push_str("#62;"),
+            '&' => out.push_str("#38;"),
+            '"' => out.push_str("#quot;"),
+            '#' => out.push_str("#35;"),
+            '`' => out.push_str("#96;"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Text safe after `:` or `as` in a sequence diagram (a `;` would end the
-/// line, a `#` start an entity, a `"` open a quoted name).
+/// line, a `#` start an entity, a `"` open a quoted name); `<`, `>`, `&`
+/// and a backtick as entity codes, control characters as spaces.
 fn text(s: &str) -> String {
-    s.replace(';', ",").replace('#', "no. ").replace('"', "'")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            ';' => out.push(','),
+            '#' => out.push_str("no. "),
+            '"' => out.push('\''),
+            '<' => out.push_str("#60;"),
+            '>' => out.push_str("#62;"),
+            '&' => out.push_str("#38;"),
+            '`' => out.push_str("#96;"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A user's text safe inline in Markdown (a heading, a sentence): HTML
+/// specials as entities, Markdown's inline specials backslash-escaped,
+/// control characters (line breaks included) as spaces.
+fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' | '|' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn every(t: Micros) -> String {
@@ -102,13 +164,13 @@ pub fn topology(sc: &Scenario) -> String {
         let _ = writeln!(
             out,
             "    subgraph region_{r}[\"{}\"]",
-            label(&format!("region {}", region.name))
+            label(&format!("region {}", name(&region.name)))
         );
         for z in zones {
             let _ = writeln!(
                 out,
                 "        subgraph zone_{z}[\"{}\"]",
-                label(&format!("zone {}", sc.zones[z].name))
+                label(&format!("zone {}", name(&sc.zones[z].name)))
             );
             if let Some(api) = &sc.api {
                 let names: Vec<String> = api
@@ -147,7 +209,7 @@ pub fn topology(sc: &Scenario) -> String {
                 let _ = writeln!(
                     out,
                     "            node_{n}[(\"{}\")]",
-                    label(&format!("{}<br/>{role}", node.name))
+                    label(&format!("{}<br/>{role}", name(&node.name)))
                 );
             }
             let _ = writeln!(out, "        end");
@@ -444,14 +506,15 @@ pub fn markdown(sc: &Scenario, strategy: &str) -> String {
          ## Write path of {name} ({strategy})\n\n\
          Who acknowledges {a} {noun}, and when: {when}\n\n\
          ```mermaid\n{seq}```\n",
-        name = sc.name,
+        name = md(&sc.name),
+        strategy = md(strategy),
         failover = if single {
             String::new()
         } else {
             format!(" {failover}")
         },
         topo = topology(sc),
-        noun = sc.workload.write_noun,
+        noun = md(&sc.workload.write_noun),
         a = article(&sc.workload.write_noun),
         when = if single {
             "with one database, its disk is the only copy.".to_string()

@@ -130,6 +130,7 @@ mod tests {
         let out = OutputError {
             path: "x".into(),
             message: "m".into(),
+            source: None,
         };
         assert_eq!(Error::user("bad").exit_code(), 2);
         assert_eq!(

@@ -6,6 +6,8 @@
 //! file (`/dev/null`, a named pipe, a terminal) is written in place instead:
 //! renaming over it would replace the device with a plain file. A symbolic
 //! link is followed, so the file it points to is replaced and the link kept.
+//! A replaced file keeps its mode; a new file gets the mode the umask gives
+//! (0644 under the usual 022), as any program's new file would.
 
 pub use crate::format::pct_table as pct;
 use crate::results::{RunResults, StrategyResult, SweepResults};
@@ -19,6 +21,9 @@ use std::path::Path;
 pub struct OutputError {
     pub path: String,
     pub message: String,
+    /// The operating system's error, when there is one: `main` looks for a
+    /// broken pipe in the chain of sources.
+    pub source: Option<std::io::Error>,
 }
 
 impl std::fmt::Display for OutputError {
@@ -27,13 +32,42 @@ impl std::fmt::Display for OutputError {
     }
 }
 
-impl std::error::Error for OutputError {}
+impl std::error::Error for OutputError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 fn out_err(path: &Path, message: impl Into<String>) -> OutputError {
     OutputError {
         path: path.display().to_string(),
         message: message.into(),
+        source: None,
     }
+}
+
+/// [`out_err`] keeping the operating system's error as the source. As
+/// the source, it is not repeated in the message: `{:#}` (as `main`
+/// prints errors) appends it.
+fn io_err(path: &Path, what: &str, e: std::io::Error) -> OutputError {
+    OutputError {
+        path: if path.as_os_str() == "-" {
+            "standard output".into()
+        } else {
+            path.display().to_string()
+        },
+        message: what.into(),
+        source: Some(e),
+    }
+}
+
+/// Writes `text` to standard output through its lock, flushed. Unlike
+/// `print!`, a full disk or a closed pipe is an error, not a panic: `main`
+/// ends quietly on a broken pipe and with status 2 on anything else.
+pub fn print(text: &str) -> Result<(), OutputError> {
+    write_atomic(Path::new("-"), text.as_bytes())
 }
 
 /// Checks, before any work, that `path` can be written: its folder exists,
@@ -104,6 +138,75 @@ fn resolve_link(path: &Path) -> std::path::PathBuf {
     current
 }
 
+/// Where an output path ends up, to tell two outputs of one command apart.
+#[derive(PartialEq, Eq)]
+enum Destination {
+    Stdout,
+    /// An existing file or device, by device and inode.
+    Inode(u64, u64),
+    /// A file not there yet, by its folder's canonical path and its name.
+    New(std::path::PathBuf),
+    /// Written to any number of times without harm (`/dev/null`).
+    Discarded,
+}
+
+fn destination(path: &Path) -> Destination {
+    if path.as_os_str() == "-" {
+        // Standard output is whatever it was opened on: `-` and a path to
+        // the same file or pipe collide, and `-` on /dev/null is harmless.
+        let stdout = Path::new("/dev/stdout");
+        return match destination(stdout) {
+            d @ (Destination::Inode(..) | Destination::Discarded) => d,
+            _ => Destination::Stdout,
+        };
+    }
+    if std::fs::canonicalize(path).is_ok_and(|p| p == Path::new("/dev/null")) {
+        return Destination::Discarded;
+    }
+    #[cfg(unix)]
+    if let Ok(m) = std::fs::metadata(path) {
+        use std::os::unix::fs::MetadataExt;
+        return Destination::Inode(m.dev(), m.ino());
+    }
+    let resolved = resolve_link(path);
+    let parent = match resolved.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let parent = std::fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf());
+    Destination::New(match resolved.file_name() {
+        Some(name) => parent.join(name),
+        None => resolved.clone(),
+    })
+}
+
+/// Refuses two outputs of one command that go to the same place (the same
+/// file, or both to standard output): one would overwrite or interleave
+/// with the other. `outputs` pairs a flag with its path, if given.
+pub fn check_distinct(outputs: &[(&str, Option<&Path>)]) -> Result<(), OutputError> {
+    let given: Vec<(&str, &Path, Destination)> = outputs
+        .iter()
+        .filter_map(|(flag, p)| p.map(|p| (*flag, p, destination(p))))
+        .collect();
+    for (i, (flag_a, path_a, a)) in given.iter().enumerate() {
+        for (flag_b, _, b) in &given[i + 1..] {
+            if a == b && *a != Destination::Discarded {
+                let mut e = out_err(
+                    path_a,
+                    format!(
+                        "given to both {flag_a} and {flag_b}; one would overwrite the other, so give each its own path"
+                    ),
+                );
+                if path_a.as_os_str() == "-" {
+                    e.path = "standard output (`-`)".into();
+                }
+                return Err(e);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Writes `bytes` to `path` atomically, or to standard output for `-`.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     if path.as_os_str() == "-" {
@@ -111,7 +214,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         return out
             .write_all(bytes)
             .and_then(|_| out.flush())
-            .map_err(|e| out_err(path, format!("cannot write to standard output: {e}")));
+            .map_err(|e| io_err(path, "cannot write", e));
     }
     if is_special(path) {
         // Opened through the path itself: links such as /dev/stdout point
@@ -120,13 +223,32 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
             .write(true)
             .open(path)
             .and_then(|mut f| f.write_all(bytes).and_then(|_| f.flush()))
-            .map_err(|e| out_err(path, format!("cannot write: {e}")));
+            .map_err(|e| io_err(path, "cannot write", e));
     }
     let resolved = resolve_link(path);
     let path = resolved.as_path();
     let parent = check_file(path)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(parent)
+    // A file being replaced keeps its mode; a new one gets what the umask
+    // allows of 0666, as `File::create` would (a temporary file alone
+    // would be 0600 whatever the umask).
+    let existing = std::fs::metadata(path)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.permissions());
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
+        .tempfile_in(parent)
         .map_err(|e| out_err(path, format!("cannot create a file: {e}")))?;
+    if let Some(mode) = existing {
+        tmp.as_file()
+            .set_permissions(mode)
+            .map_err(|e| out_err(path, format!("cannot keep the file's mode: {e}")))?;
+    }
     tmp.as_file_mut()
         .write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())

@@ -140,3 +140,102 @@ fn results_can_go_to_dev_stdout() {
         expect_json(failsim().args(["run", "--trials", "20", "--quiet", "--json", "/dev/stdout"]));
     assert_eq!(doc["schema_version"], 1);
 }
+
+/// Runs failsim under `umask`, through the shell that sets it.
+#[cfg(unix)]
+fn under_umask(umask: &str, args: &[&str]) {
+    let bin = assert_cmd::cargo::cargo_bin!("failsim");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
+        .arg(bin)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+/// Every command that writes a file: the flag, and the rest of its command.
+#[cfg(unix)]
+fn writers(scenario: &str, migrations: &str, path: &str) -> Vec<Vec<String>> {
+    let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    vec![
+        v(&["run", scenario, "--trials", "5", "--quiet", "--json", path]),
+        v(&[
+            "compare",
+            scenario,
+            "--trials",
+            "5",
+            "--quiet",
+            "--strategies",
+            "none",
+            "--csv",
+            path,
+        ]),
+        v(&["diagram", scenario, "--out", path]),
+        v(&["explain", scenario, "--trials", "5", "--json", path]),
+        v(&["migrations", migrations, "--toml", path]),
+    ]
+}
+
+#[cfg(unix)]
+#[test]
+fn new_files_honour_the_umask_and_replaced_files_keep_their_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(&scenario, format!("{WORLD}{PRIMARY}")).unwrap();
+    let migrations =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/migrations/flyway-good");
+    let out = dir.path().join("out");
+    let (s, m, o) = (
+        scenario.to_str().unwrap(),
+        migrations.to_str().unwrap(),
+        out.to_str().unwrap(),
+    );
+    for args in writers(s, m, o) {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        for (umask, want) in [("022", 0o644), ("027", 0o640), ("077", 0o600)] {
+            let _ = std::fs::remove_file(&out);
+            under_umask(umask, &args);
+            assert_eq!(mode(&out), want, "{args:?} under umask {umask}");
+        }
+        // An existing file keeps its mode, whatever the umask.
+        std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o664)).unwrap();
+        under_umask("077", &args);
+        assert_eq!(mode(&out), 0o664, "{args:?} replacing a 0664 file");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_report_folder_gets_the_mode_the_umask_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let rep = dir.path().join("rep");
+    let rep = rep.to_str().unwrap();
+    under_umask(
+        "022",
+        &[
+            "report",
+            "--trials",
+            "5",
+            "--strategies",
+            "none",
+            "--quiet",
+            "--out",
+            rep,
+        ],
+    );
+    assert_eq!(mode(Path::new(rep)), 0o755);
+    assert_eq!(mode(&Path::new(rep).join("report.html")), 0o644);
+}

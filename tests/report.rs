@@ -101,8 +101,12 @@ fn a_report_holds_every_file_well_formed() {
             );
         }
     }
-    // Nothing else, and no cost chart without [costs].
-    assert_eq!(files.len(), 3 + 2 * STEMS.len(), "{:?}", files.keys());
+    // Nothing else but the marker naming them, and no cost chart without [costs].
+    assert_eq!(files.len(), 4 + 2 * STEMS.len(), "{:?}", files.keys());
+    let marker = std::str::from_utf8(&files[".failsim-report"]).expect("UTF-8");
+    for f in files.keys().filter(|f| *f != ".failsim-report") {
+        assert!(marker.lines().any(|l| l == f), "{f} is not in the marker");
+    }
     assert_eq!(names(tmp.path()), vec!["ecommerce".to_string()]);
 
     let md = String::from_utf8(files["report.md"].clone()).expect("UTF-8");

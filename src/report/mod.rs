@@ -534,20 +534,60 @@ fn out_err(path: &Path, message: impl Into<String>) -> OutputError {
     OutputError {
         path: path.display().to_string(),
         message: message.into(),
+        source: None,
     }
 }
 
-/// Whether a file name is one a report or sweep report writes: a folder
-/// holding anything else is not replaced.
-fn ours(name: &str) -> bool {
-    let ext_ok = [".svg", ".png", ".html", ".md", ".json"]
-        .iter()
-        .any(|e| name.ends_with(e));
-    ext_ok && !name.starts_with('.')
+/// The file every report folder holds: it says failsim wrote the folder,
+/// and names every file it wrote there. Only a folder whose every file is
+/// named in it is replaced.
+pub const MARKER: &str = ".failsim-report";
+
+/// The files `failsim report` writes, by name: a folder written before
+/// reports carried [`MARKER`] is replaced if it holds nothing else.
+const REPORT_NAMES: &[&str] = &[
+    "report.html",
+    "report.md",
+    "results.json",
+    "rpo-by-strategy.svg",
+    "rpo-by-strategy.png",
+    "rto-by-strategy.svg",
+    "rto-by-strategy.png",
+    "tradeoff-latency.svg",
+    "tradeoff-latency.png",
+    "tradeoff-cost.svg",
+    "tradeoff-cost.png",
+    "downtime-cdf.svg",
+    "downtime-cdf.png",
+    "timeline.svg",
+    "timeline.png",
+];
+
+fn marker_text(files: &[ReportFile]) -> String {
+    let mut names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    names.sort_unstable();
+    let mut out = String::from(
+        "# Written by failsim. The next report written to this folder replaces it whole;\n\
+         # a folder holding any file not listed here is refused, never deleted.\n",
+    );
+    for n in names {
+        out.push_str(n);
+        out.push('\n');
+    }
+    out
+}
+
+/// The file names a marker lists.
+fn marker_names(text: &str) -> std::collections::BTreeSet<String> {
+    text.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
 }
 
 /// Checks, before any work, that `dir` can take a report: it is absent,
-/// or a folder holding only files a report writes.
+/// empty, or holds nothing but a report failsim wrote: every file is named
+/// in its [`MARKER`] (or, with no marker, is one `report` writes by name).
 pub fn check_out_dir(dir: &Path) -> Result<(), OutputError> {
     if dir.as_os_str().is_empty() || dir.parent().is_none() {
         return Err(out_err(
@@ -563,18 +603,30 @@ pub fn check_out_dir(dir: &Path) -> Result<(), OutputError> {
             "exists and is not a folder; give a folder for the report",
         )),
         Ok(_) => {
+            let marker = dir.join(MARKER);
+            let listed = match std::fs::symlink_metadata(&marker) {
+                Ok(m) if m.is_file() => Some(marker_names(
+                    &std::fs::read_to_string(&marker)
+                        .map_err(|e| out_err(dir, format!("cannot read {MARKER}: {e}")))?,
+                )),
+                _ => None,
+            };
             let entries =
                 std::fs::read_dir(dir).map_err(|e| out_err(dir, format!("cannot read: {e}")))?;
             for entry in entries {
                 let entry = entry.map_err(|e| out_err(dir, format!("cannot read: {e}")))?;
                 let name = entry.file_name().to_string_lossy().into_owned();
                 let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-                if !is_file || !ours(&name) {
+                let ours = match &listed {
+                    Some(names) => name == MARKER || names.contains(&name),
+                    None => REPORT_NAMES.contains(&name.as_str()),
+                };
+                if !is_file || !ours {
                     return Err(out_err(
                         dir,
                         format!(
-                            "holds `{name}`, which a report does not write; it is replaced only when it holds nothing but a \
-                             previous report. Choose another --out or move it away"
+                            "holds `{name}`, which failsim did not write there; a folder is replaced only when it holds \
+                             nothing but a previous report. Choose another --out or move it away"
                         ),
                     ));
                 }
@@ -582,6 +634,44 @@ pub fn check_out_dir(dir: &Path) -> Result<(), OutputError> {
             Ok(())
         }
     }
+}
+
+/// Removes the temporary folders that reports into `dir` left behind when
+/// killed: named `.{name}.new-{pid}-...`, holding a [`MARKER`], and made by
+/// a process that is gone. Anything else is left alone. Best effort: the
+/// report being written does not depend on it.
+fn remove_stale(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.new-");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let Some(pid) = rest
+            .split_once('-')
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let path = entry.path();
+        let is_dir = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+        let marked = std::fs::symlink_metadata(path.join(MARKER)).is_ok_and(|m| m.is_file());
+        if is_dir && marked && pid != std::process::id() && !alive(pid) {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
+/// Whether a process is running. Where that cannot be told (no /proc), it
+/// is taken to be, so nothing is removed.
+fn alive(pid: u32) -> bool {
+    if !Path::new("/proc/self").exists() {
+        return true;
+    }
+    Path::new(&format!("/proc/{pid}")).exists()
 }
 
 /// Writes `files` as the folder `dir`, all or nothing.
@@ -595,6 +685,8 @@ pub fn check_out_dir(dir: &Path) -> Result<(), OutputError> {
 /// temporary folders are removed, so a failure leaves `dir` as it was and
 /// nothing else behind. Between the two renames `dir` is briefly absent;
 /// a crash exactly then leaves the old report in a hidden folder beside it.
+/// The new folder holds [`MARKER`], written first; a temporary folder left
+/// by a killed run is removed by the next run into the same `dir`.
 pub fn write_dir(dir: &Path, files: &[ReportFile]) -> Result<(), OutputError> {
     check_out_dir(dir)?;
     let parent = match dir.parent() {
@@ -611,10 +703,16 @@ pub fn write_dir(dir: &Path, files: &[ReportFile]) -> Result<(), OutputError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "report".into());
+    remove_stale(parent, &name);
+    let prefix = format!(".{name}.new-{}-", std::process::id());
     let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}.new-"))
+        .prefix(&prefix)
         .tempdir_in(parent)
         .map_err(|e| out_err(dir, format!("cannot write in {}: {e}", parent.display())))?;
+    // The marker goes in first, so that a folder left by a killed run is
+    // recognisably failsim's (see `remove_stale`).
+    std::fs::write(tmp.path().join(MARKER), marker_text(files))
+        .map_err(|e| out_err(dir, format!("cannot write {MARKER}: {e}")))?;
     for f in files {
         let rel = Path::new(&f.path);
         if rel.is_absolute()
