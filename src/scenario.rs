@@ -275,32 +275,45 @@ pub fn check(
     file: &str,
     format: Format,
 ) -> Result<Scenario, ScenarioError> {
-    validate::validate(raw).map_err(|problems| ScenarioError {
+    let place = |path: String, message: String, help: Option<String>| {
+        let offset = match format {
+            Format::Toml => locate::toml_offset(text, &path),
+            Format::Json => locate::json_offset(text, &path),
+        };
+        let (line, column) = match offset {
+            Some(o) => {
+                let (l, c) = locate::line_col(text, o);
+                (Some(l), Some(c))
+            }
+            None => (None, None),
+        };
+        Located {
+            path,
+            line,
+            column,
+            message,
+            help,
+        }
+    };
+    let sc = validate::validate(raw).map_err(|problems| ScenarioError {
         file: file.to_string(),
         problems: problems
             .into_iter()
-            .map(|p| {
-                let offset = match format {
-                    Format::Toml => locate::toml_offset(text, &p.path),
-                    Format::Json => locate::json_offset(text, &p.path),
-                };
-                let (line, column) = match offset {
-                    Some(o) => {
-                        let (l, c) = locate::line_col(text, o);
-                        (Some(l), Some(c))
-                    }
-                    None => (None, None),
-                };
-                Located {
-                    path: p.path,
-                    line,
-                    column,
-                    message: p.message,
-                    help: p.help,
-                }
-            })
+            .map(|p| place(p.path, p.message, p.help))
             .collect(),
-    })
+    })?;
+    // Bounds on the work of simulating it, known from the scenario alone.
+    let problems: Vec<Located> = crate::sim::backup::schedule_problems(&sc)
+        .into_iter()
+        .map(|(path, message, help)| place(path, message, Some(help)))
+        .collect();
+    if !problems.is_empty() {
+        return Err(ScenarioError {
+            file: file.to_string(),
+            problems,
+        });
+    }
+    Ok(sc)
 }
 
 /// The largest scenario file accepted: far above any real one, small
