@@ -331,7 +331,7 @@ fn cmd_migrations(a: crate::cli::MigrationsArgs) -> Result<()> {
     }
     let set = crate::migrations::read_path(&a.path).map_err(|e| user(e.to_string()))?;
     if a.toml.is_some() {
-        check_migration_times(start, spacing, set.migrations.len())?;
+        check_migration_times(&a.start, start, &a.spacing, spacing, set.migrations.len())?;
     }
     if let Some(p) = &a.toml {
         output::write_atomic(
@@ -353,28 +353,26 @@ fn cmd_migrations(a: crate::cli::MigrationsArgs) -> Result<()> {
 /// Refuses `--start` and `--spacing` that put a migration past the
 /// longest horizon a scenario accepts: its `at` would be refused.
 fn check_migration_times(
+    start_arg: &str,
     start: std::time::Duration,
+    spacing_arg: &str,
     spacing: std::time::Duration,
     count: usize,
 ) -> Result<()> {
     use crate::scenario::validate::HORIZON_MAX;
-    use crate::units::format_duration;
     let steps = count.saturating_sub(1) as u128;
     let last = start.as_micros() + spacing.as_micros() * steps;
     if last >= u128::from(HORIZON_MAX) {
-        let flag = if count > 1 && spacing.as_micros() > 0 {
-            format!(
-                "--start {} --spacing {}",
-                format_duration(start.as_micros() as u64),
-                format_duration(spacing.as_micros() as u64)
-            )
+        let flags = if steps > 0 && spacing.as_micros() > 0 {
+            format!("--start {start_arg} --spacing {spacing_arg}")
         } else {
-            format!("--start {}", format_duration(start.as_micros() as u64))
+            format!("--start {start_arg}")
         };
+        let year = u128::from(crate::units::YEAR);
         return Err(user(format!(
-            "{flag}: the last of {count} migrations would run {} simulated years in, at or past the longest horizon a scenario accepts ({}); use a smaller --start or --spacing",
-            last / u128::from(crate::units::YEAR),
-            format_duration(HORIZON_MAX)
+            "{flags}: the last of {count} migrations would run {} simulated years in, at or past the longest horizon a scenario accepts ({}y); use a smaller --start or --spacing",
+            last / year,
+            u128::from(HORIZON_MAX) / year
         )));
     }
     Ok(())

@@ -90,9 +90,11 @@ fn check_fields(path: &str, steps: &[Step]) -> Result<()> {
     }
     match serde_path_to_error::deserialize::<_, RawScenario>(v) {
         Err(e) if e.inner().to_string().starts_with("unknown field") => {
-            let at = e.path().to_string();
+            // The path serde reports ends at the unknown key itself.
+            let full = e.path().to_string();
+            let at = full.rsplit_once('.').map_or("", |(parent, _)| parent);
             let inner = e.inner().to_string();
-            Err(user(if at == "." || at.is_empty() {
+            Err(user(if at.is_empty() {
                 format!("--set {}: {inner}", shown(path))
             } else {
                 format!("--set {}: {inner} (inside `{at}`)", shown(path))
