@@ -4,16 +4,17 @@
 
 use crate::cli::{Cli, Command, Common, CompareArgs, MergeArgs, RunArgs, SweepArgs, ValidateArgs};
 use crate::error::{Error, Result};
+use crate::knob::{self, parse_set, set_raw};
 use crate::library;
-use crate::montecarlo::{self, Arm, StrategyPartial};
+use crate::montecarlo::{self, Arm};
 use crate::output;
 use crate::results::{self, RunResults, SweepPoint, SweepResults};
 use crate::scenario::{
     self, Format, RawScenario, Scenario, ScenarioError, validate::check_run_size,
 };
+use crate::shard;
 use crate::strategy;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde::{Deserialize, Serialize};
 use std::io::IsTerminal;
 use std::path::Path;
 
@@ -85,6 +86,11 @@ pub fn load(arg: Option<&str>) -> Result<Loaded, ScenarioError> {
     })
 }
 
+/// The most worker threads `--threads` accepts: each costs a stack and
+/// per-thread buffers (about 240 KB), and more than the machine's cores
+/// only add memory (docs/scaling.md).
+pub const THREADS_MAX: usize = 256;
+
 fn apply_common(sc: &mut Scenario, c: &Common) -> Result<()> {
     if let Some(s) = c.seed {
         sc.seed = s;
@@ -99,8 +105,10 @@ fn apply_common(sc: &mut Scenario, c: &Common) -> Result<()> {
         sc.trials = t;
     }
     if let Some(n) = c.threads {
-        if n == 0 {
-            return Err(user("--threads must be at least 1"));
+        if n == 0 || n > THREADS_MAX {
+            return Err(user(format!(
+                "--threads {n}: give 1 to {THREADS_MAX} (results do not depend on it; more threads than cores only cost memory)"
+            )));
         }
         // Ignore the error of a second initialization (tests call run twice).
         let _ = rayon::ThreadPoolBuilder::new()
@@ -158,23 +166,7 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
     pb
 }
 
-/// Partial results of one shard, to be merged.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Partial {
-    pub kind: String,
-    pub version: String,
-    pub scenario_digest: String,
-    pub shard: (u64, u64),
-    pub trial_range: (u64, u64),
-    /// The results header, with `strategies` empty.
-    pub header: RunResults,
-    pub horizon_us: u64,
-    /// The scenario's policy, so the merged result carries its verdicts.
-    pub policy: Option<crate::scenario::Policy>,
-    pub partials: Vec<StrategyPartial>,
-}
-
-const PARTIAL_KIND: &str = "failsim-partial-results";
+pub use crate::shard::{PARTIAL_KIND, Partial};
 
 /// Simulates every arm and writes what was asked for.
 fn simulate(
@@ -202,7 +194,8 @@ fn simulate(
         let part = Partial {
             kind: PARTIAL_KIND.into(),
             version: results::VERSION.into(),
-            scenario_digest: digest(&loaded.text, arms),
+            scenario_digest: shard::digest(&loaded.text, arms),
+            text_digest: shard::text_digest(&loaded.text),
             shard,
             trial_range: (range.start, range.end),
             header,
@@ -235,15 +228,6 @@ fn simulate(
         output::print(&table(&r))?;
     }
     Ok(Some(r))
-}
-
-/// A fingerprint of what a shard ran, so shards of different runs are not merged.
-fn digest(text: &str, arms: &[Arm]) -> String {
-    let mut h = crate::sim::rng::fnv1a(text);
-    for a in arms {
-        h = crate::sim::rng::mix64(h ^ crate::sim::rng::fnv1a(&a.name));
-    }
-    format!("{h:016x}")
 }
 
 fn cmd_run(a: RunArgs) -> Result<()> {
@@ -316,71 +300,7 @@ fn cmd_merge(a: MergeArgs) -> Result<()> {
     if let Some(p) = &a.json {
         output::check_writable(p)?;
     }
-    let mut parts: Vec<Partial> = Vec::new();
-    for p in &a.parts {
-        let text = std::fs::read_to_string(p)
-            .map_err(|e| user(format!("{}: cannot read: {e}", p.display())))?;
-        let part: Partial = serde_json::from_str(&text).map_err(|e| {
-            user(format!(
-                "{}: not a partial result of `--shard`: {e}",
-                p.display()
-            ))
-        })?;
-        if part.kind != PARTIAL_KIND {
-            return Err(user(format!(
-                "{}: not a partial result of `--shard`",
-                p.display()
-            )));
-        }
-        parts.push(part);
-    }
-    parts.sort_by_key(|p| p.shard.0);
-    let first = &parts[0];
-    let n = first.shard.1;
-    for (k, p) in parts.iter().enumerate() {
-        if p.scenario_digest != first.scenario_digest
-            || p.header.seed != first.header.seed
-            || p.header.trials != first.header.trials
-            || p.version != first.version
-        {
-            return Err(user(format!(
-                "{}: this shard comes from a different run (scenario, strategies, seed, trials or version differ)",
-                a.parts[k].display()
-            )));
-        }
-        if p.shard.1 != n {
-            return Err(user("the shards were cut into different numbers of parts"));
-        }
-    }
-    let indices: Vec<u64> = parts.iter().map(|p| p.shard.0).collect();
-    let expected: Vec<u64> = (0..n).collect();
-    if indices != expected {
-        let missing: Vec<String> = expected
-            .iter()
-            .filter(|i| !indices.contains(i))
-            .map(|i| format!("{i}/{n}"))
-            .collect();
-        return Err(user(if missing.is_empty() {
-            "a shard is given twice".to_string()
-        } else {
-            format!("shards missing: {}", missing.join(", "))
-        }));
-    }
-    let mut total = parts[0].partials.clone();
-    for p in &parts[1..] {
-        for (t, x) in total.iter_mut().zip(&p.partials) {
-            t.merge(x);
-        }
-    }
-    for t in &mut total {
-        t.normalize();
-    }
-    let mut r = parts[0].header.clone();
-    let policy = parts[0].policy.as_ref();
-    r.strategies = total
-        .iter()
-        .map(|p| results::summarize(p, parts[0].horizon_us, policy))
-        .collect();
+    let r = shard::merge_files(&a.parts)?;
     if let Some(path) = &a.json {
         output::write_atomic(path, &output::to_json(&r))?;
     }
@@ -410,6 +330,9 @@ fn cmd_migrations(a: crate::cli::MigrationsArgs) -> Result<()> {
     }
     output::check_distinct(&[("--toml", a.toml.as_deref()), ("--json", a.json.as_deref())])?;
     let set = crate::migrations::read_path(&a.path)?;
+    if a.toml.is_some() {
+        check_migration_times(&a.start, start, &a.spacing, spacing, set.migrations.len())?;
+    }
     if let Some(p) = &a.toml {
         output::write_atomic(
             p,
@@ -423,6 +346,34 @@ fn cmd_migrations(a: crate::cli::MigrationsArgs) -> Result<()> {
         |p: &Option<std::path::PathBuf>| p.as_deref().is_some_and(|p| p.as_os_str() == "-");
     if !to_stdout(&a.toml) && !to_stdout(&a.json) {
         output::print(&crate::migrations::render_text(&set))?;
+    }
+    Ok(())
+}
+
+/// Refuses `--start` and `--spacing` that put a migration past the
+/// longest horizon a scenario accepts: its `at` would be refused.
+fn check_migration_times(
+    start_arg: &str,
+    start: std::time::Duration,
+    spacing_arg: &str,
+    spacing: std::time::Duration,
+    count: usize,
+) -> Result<()> {
+    use crate::scenario::validate::HORIZON_MAX;
+    let steps = count.saturating_sub(1) as u128;
+    let last = start.as_micros() + spacing.as_micros() * steps;
+    if last >= u128::from(HORIZON_MAX) {
+        let flags = if steps > 0 && spacing.as_micros() > 0 {
+            format!("--start {start_arg} --spacing {spacing_arg}")
+        } else {
+            format!("--start {start_arg}")
+        };
+        let year = u128::from(crate::units::YEAR);
+        return Err(user(format!(
+            "{flags}: the last of {count} migrations would run {} simulated years in, at or past the longest horizon a scenario accepts ({}y); use a smaller --start or --spacing",
+            last / year,
+            u128::from(HORIZON_MAX) / year
+        )));
     }
     Ok(())
 }
@@ -455,106 +406,6 @@ fn cmd_validate(a: ValidateArgs) -> Result<()> {
 }
 
 // ----- sweep ---------------------------------------------------------------
-
-fn parse_set(s: &str) -> Result<(String, Vec<String>)> {
-    let (path, values) = s.split_once('=').ok_or_else(|| {
-        user(format!(
-            "--set `{s}`: write PATH=V1,V2,... e.g. replication.lag=100ms,1s,10s"
-        ))
-    })?;
-    let values: Vec<String> = values
-        .split(',')
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-        .collect();
-    if path.trim().is_empty() || values.is_empty() {
-        return Err(user(format!(
-            "--set `{s}`: needs a field path and at least one value"
-        )));
-    }
-    Ok((path.trim().to_string(), values))
-}
-
-/// The raw scenario with one field set by its dotted path. The value keeps
-/// the JSON type of the field it replaces (a number stays a number); type
-/// and unit errors come back as scenario errors naming the knob.
-fn set_raw(raw: &RawScenario, path: &str, value: &str, label: &str) -> Result<RawScenario> {
-    use crate::scenario::locate::{Step, parse_path};
-    use serde_json::Value;
-    let mut v =
-        serde_json::to_value(raw).map_err(|e| Error::internal("serializing the scenario", e))?;
-    let steps = parse_path(path);
-    let Some((last, parents)) = steps.split_last() else {
-        return Err(user(format!("--set {path}: empty field path")));
-    };
-    let mut cur = &mut v;
-    for step in parents {
-        cur = match step {
-            Step::Key(k) => {
-                let obj = cur
-                    .as_object_mut()
-                    .ok_or_else(|| user(format!("--set {path}: `{k}` is not inside a table")))?;
-                let next = obj.entry(k.clone()).or_insert(Value::Null);
-                if next.is_null() {
-                    *next = Value::Object(Default::default());
-                }
-                next
-            }
-            Step::Index(n) => {
-                let arr = cur
-                    .as_array_mut()
-                    .ok_or_else(|| user(format!("--set {path}: not a list before [{n}]")))?;
-                let len = arr.len();
-                arr.get_mut(*n).ok_or_else(|| {
-                    user(format!(
-                        "--set {path}: index {n} is out of range (the list has {len})"
-                    ))
-                })?
-            }
-        };
-    }
-    let number = || {
-        value.parse::<f64>().ok().and_then(|x| {
-            if x.fract() == 0.0 && (0.0..9e15).contains(&x) {
-                Some(Value::from(x as u64))
-            } else {
-                serde_json::Number::from_f64(x).map(Value::Number)
-            }
-        })
-    };
-    match last {
-        Step::Key(k) => {
-            let obj = cur
-                .as_object_mut()
-                .ok_or_else(|| user(format!("--set {path}: `{k}` is not inside a table")))?;
-            let new = match obj.get(k) {
-                Some(Value::String(_)) => Value::String(value.into()),
-                Some(Value::Bool(_)) => Value::Bool(value == "true"),
-                _ => number().unwrap_or_else(|| Value::String(value.into())),
-            };
-            obj.insert(k.clone(), new);
-        }
-        Step::Index(n) => {
-            let arr = cur
-                .as_array_mut()
-                .ok_or_else(|| user(format!("--set {path}: not a list before [{n}]")))?;
-            let len = arr.len();
-            let slot = arr.get_mut(*n).ok_or_else(|| {
-                user(format!(
-                    "--set {path}: index {n} is out of range (the list has {len})"
-                ))
-            })?;
-            *slot = number().unwrap_or_else(|| Value::String(value.into()));
-        }
-    }
-    let text = serde_json::to_string_pretty(&v)
-        .map_err(|e| Error::internal("serializing the scenario", e))?;
-    Ok(scenario::parse_raw(
-        &text,
-        &format!("{label} with --set {path}={value}"),
-        Format::Json,
-    )?)
-}
 
 fn cmd_sweep(a: SweepArgs) -> Result<()> {
     let loaded = load(Some(&a.scenario))?;
@@ -599,9 +450,8 @@ fn cmd_sweep(a: SweepArgs) -> Result<()> {
         }
         let label: Vec<String> = combo.iter().map(|(p, v)| format!("{p}={v}")).collect();
         let file = format!("{} with --set {}", loaded.label, label.join(" "));
-        let text = serde_json::to_string_pretty(&raw)
-            .map_err(|e| Error::internal("serializing the scenario", e))?;
-        let mut sc = scenario::check(&raw, &text, &file, Format::Json)?;
+        // The file validated as written, so every problem is the knobs'.
+        let mut sc = scenario::check(&raw, "", &file, Format::Json).map_err(knob::unplaced)?;
         apply_common(&mut sc, &a.common)?;
         let arms = match &a.strategies {
             Some(names) => arms_for(&sc, names)?,

@@ -272,35 +272,112 @@ impl StrategyPartial {
     }
 
     /// Adds another partial of the same strategy.
+    ///
+    /// # Panics
+    /// If a count would overflow (see [`StrategyPartial::try_merge`]).
     pub fn merge(&mut self, o: &StrategyPartial) {
-        self.trials += o.trials;
-        self.trials_with_loss += o.trials_with_loss;
-        self.incidents += o.incidents;
+        if let Err(e) = self.try_merge(o) {
+            panic!("{e}");
+        }
+    }
+
+    /// [`StrategyPartial::merge`], refusing with the name of the count
+    /// that would overflow instead of panicking: for partials read from
+    /// shard files, which may have been edited. On an error `self` is
+    /// left part-merged and must be dropped.
+    pub fn try_merge(&mut self, o: &StrategyPartial) -> Result<(), String> {
+        let add = |a: u64, b: u64, what: &str| {
+            a.checked_add(b)
+                .ok_or_else(|| format!("`{what}` overflows when the shards are added"))
+        };
+        let acc = |a: &mut Accumulator, b: &Accumulator, what: &str| {
+            a.try_merge(b)
+                .map_err(|e| format!("`{what}`: {e} when the shards are added"))
+        };
+        self.trials = add(self.trials, o.trials, "trials")?;
+        self.trials_with_loss = add(
+            self.trials_with_loss,
+            o.trials_with_loss,
+            "trials_with_loss",
+        )?;
+        self.incidents = add(self.incidents, o.incidents, "incidents")?;
         self.writes_acknowledged = self
             .writes_acknowledged
             .saturating_add(o.writes_acknowledged);
         self.diverged_writes = self.diverged_writes.saturating_add(o.diverged_writes);
-        self.engine_events += o.engine_events;
-        self.lost_writes.merge(&o.lost_writes);
-        self.downtime.merge(&o.downtime);
-        self.rpo.merge(&o.rpo);
-        self.rto.merge(&o.rto);
+        self.engine_events = add(self.engine_events, o.engine_events, "engine_events")?;
+        acc(&mut self.lost_writes, &o.lost_writes, "lost_writes")?;
+        acc(&mut self.downtime, &o.downtime, "downtime")?;
+        acc(&mut self.rpo, &o.rpo, "rpo")?;
+        acc(&mut self.rto, &o.rto, "rto")?;
         for (k, v) in &o.by_disruption {
             let d = self.by_disruption.entry(*k).or_default();
-            d.incidents += v.incidents;
+            d.incidents = add(d.incidents, v.incidents, "by_disruption.incidents")?;
             d.lost_writes = d.lost_writes.saturating_add(v.lost_writes);
-            d.rpo.merge(&v.rpo);
-            d.rto.merge(&v.rto);
+            acc(&mut d.rpo, &v.rpo, "by_disruption.rpo")?;
+            acc(&mut d.rto, &v.rto, "by_disruption.rto")?;
             d.worst_rpo.extend(v.worst_rpo.iter().cloned());
             d.worst_rto.extend(v.worst_rto.iter().cloned());
         }
         for (k, v) in &o.by_cause {
             let c = self.by_cause.entry(*k).or_default();
-            c.incidents += v.incidents;
+            c.incidents = add(c.incidents, v.incidents, "by_cause.incidents")?;
             c.lost_writes = c.lost_writes.saturating_add(v.lost_writes);
             c.rto_total_us = c.rto_total_us.saturating_add(v.rto_total_us);
         }
         self.normalize();
+        Ok(())
+    }
+
+    /// Whether this partial, read from a file, is one that running
+    /// `trials` trials could have produced: one observation of lost writes
+    /// and of downtime per trial, no more trials with a loss than trials,
+    /// every accumulator consistent, the worst incidents from trials in
+    /// `range`. The error names the field.
+    pub fn check(&self, range: &Range<u64>) -> Result<(), String> {
+        let trials = range.end - range.start;
+        if self.trials != trials {
+            return Err(format!(
+                "field `trials`: {} trials, but the shard's trial range holds {trials}",
+                self.trials
+            ));
+        }
+        if self.trials_with_loss > self.trials {
+            return Err("field `trials_with_loss`: more than `trials`".into());
+        }
+        let mut accs: Vec<(String, &Accumulator)> = vec![
+            ("lost_writes".into(), &self.lost_writes),
+            ("downtime".into(), &self.downtime),
+            ("rpo".into(), &self.rpo),
+            ("rto".into(), &self.rto),
+        ];
+        for (k, d) in &self.by_disruption {
+            accs.push((format!("by_disruption.{k:?}.rpo"), &d.rpo));
+            accs.push((format!("by_disruption.{k:?}.rto"), &d.rto));
+            for w in d.worst_rpo.iter().chain(&d.worst_rto) {
+                if !range.contains(&w.trial) {
+                    return Err(format!(
+                        "field `by_disruption.{k:?}`: a worst incident of trial {}, outside the shard's trials {}..{}",
+                        w.trial, range.start, range.end
+                    ));
+                }
+            }
+        }
+        for (what, a) in accs {
+            a.check().map_err(|e| format!("field `{what}`: {e}"))?;
+        }
+        for (what, a) in [
+            ("lost_writes", &self.lost_writes),
+            ("downtime", &self.downtime),
+        ] {
+            if a.count() != trials {
+                return Err(format!(
+                    "field `{what}`: {} observations for {trials} trials",
+                    a.count()
+                ));
+            }
+        }
+        Ok(())
     }
 }
 

@@ -195,15 +195,70 @@ fn toml_error(text: &str, file: &str, path: String, e: &toml::de::Error) -> Scen
         }
         None => (None, None),
     };
+    let mut message = plain_types(e.message().trim());
+    let mut path = path;
+    if message == "duplicate key"
+        && let Some(span) = e.span()
+        && let Some(key) = text.get(span.clone())
+    {
+        let key = key.trim();
+        let table = enclosing_table(&text[..span.start]);
+        path = if table.is_empty() {
+            key.to_string()
+        } else {
+            format!("{table}.{key}")
+        };
+        message = if table.is_empty() {
+            format!("duplicate key `{key}`: a key may be given once; remove one of the two")
+        } else {
+            format!(
+                "duplicate key `{key}` in `{table}`: a key may be given once in a table; remove one of the two"
+            )
+        };
+    }
     ScenarioError {
         file: file.to_string(),
         problems: vec![Located {
             path,
             line,
             column,
-            message: plain_types(e.message().trim()),
+            message,
             help: None,
         }],
+    }
+}
+
+/// The table a TOML key written at the end of `before` belongs to, as a
+/// field path: the last `[table]` header, or `[[list]]` header with the
+/// index of that entry (`database.nodes[1]`); empty at the top level.
+fn enclosing_table(before: &str) -> String {
+    let headers: Vec<&str> = before
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with('['))
+        .collect();
+    let Some(last) = headers.last() else {
+        return String::new();
+    };
+    let name = |h: &str| -> String {
+        let h = h.split('#').next().unwrap_or("").trim();
+        h.trim_start_matches('[')
+            .trim_end_matches(']')
+            .split('.')
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(".")
+    };
+    let table = name(last);
+    if last.starts_with("[[") {
+        let index = headers
+            .iter()
+            .filter(|h| h.starts_with("[[") && name(h) == table)
+            .count()
+            - 1;
+        format!("{table}[{index}]")
+    } else {
+        table
     }
 }
 
@@ -220,32 +275,45 @@ pub fn check(
     file: &str,
     format: Format,
 ) -> Result<Scenario, ScenarioError> {
-    validate::validate(raw).map_err(|problems| ScenarioError {
+    let place = |path: String, message: String, help: Option<String>| {
+        let offset = match format {
+            Format::Toml => locate::toml_offset(text, &path),
+            Format::Json => locate::json_offset(text, &path),
+        };
+        let (line, column) = match offset {
+            Some(o) => {
+                let (l, c) = locate::line_col(text, o);
+                (Some(l), Some(c))
+            }
+            None => (None, None),
+        };
+        Located {
+            path,
+            line,
+            column,
+            message,
+            help,
+        }
+    };
+    let sc = validate::validate(raw).map_err(|problems| ScenarioError {
         file: file.to_string(),
         problems: problems
             .into_iter()
-            .map(|p| {
-                let offset = match format {
-                    Format::Toml => locate::toml_offset(text, &p.path),
-                    Format::Json => locate::json_offset(text, &p.path),
-                };
-                let (line, column) = match offset {
-                    Some(o) => {
-                        let (l, c) = locate::line_col(text, o);
-                        (Some(l), Some(c))
-                    }
-                    None => (None, None),
-                };
-                Located {
-                    path: p.path,
-                    line,
-                    column,
-                    message: p.message,
-                    help: p.help,
-                }
-            })
+            .map(|p| place(p.path, p.message, p.help))
             .collect(),
-    })
+    })?;
+    // Bounds on the work of simulating it, known from the scenario alone.
+    let problems: Vec<Located> = crate::sim::backup::schedule_problems(&sc)
+        .into_iter()
+        .map(|(path, message, help)| place(path, message, Some(help)))
+        .collect();
+    if !problems.is_empty() {
+        return Err(ScenarioError {
+            file: file.to_string(),
+            problems,
+        });
+    }
+    Ok(sc)
 }
 
 /// The largest scenario file accepted: far above any real one, small
@@ -287,8 +355,22 @@ pub fn read_file(path: &Path) -> Result<(String, Format), ScenarioError> {
             ),
         ));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| ScenarioError::whole_file(&file, format!("cannot read: {e}")))?;
+    // The size above is what the file system says; a device or a pipe
+    // (a link to /dev/zero) says 0 and may never end, so the read itself
+    // is bounded too.
+    let bytes = read_bounded(path, FILE_BYTES_MAX)
+        .map_err(|e| ScenarioError::whole_file(&file, format!("cannot read: {e}")))?
+        .ok_or_else(|| {
+            ScenarioError::whole_file(
+                &file,
+                "the file holds more than 16 MiB (or never ends); scenario files are limited to 16 MiB",
+            )
+        })?;
+    // A byte-order mark, as some Windows editors write, is not part of the text.
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
     let text = String::from_utf8(bytes).map_err(|e| {
         let (line, _) = locate::line_col(
             &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
@@ -306,6 +388,16 @@ pub fn read_file(path: &Path) -> Result<(String, Format), ScenarioError> {
         }
     })?;
     Ok((text, format))
+}
+
+/// Reads at most `limit` bytes of a file: `None` if it holds more.
+pub fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
 
 /// Reads, parses and validates a scenario file.

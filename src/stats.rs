@@ -438,22 +438,91 @@ impl Accumulator {
     /// # Panics
     /// If the count, sum or sum of squares would overflow.
     pub fn merge(&mut self, other: &Accumulator) {
+        if let Err(e) = self.try_merge(other) {
+            panic!("{e}");
+        }
+    }
+
+    /// [`Accumulator::merge`], refusing instead of panicking when the count,
+    /// sum or sum of squares would overflow (`self` is then unchanged). For
+    /// states read from files, which may have been edited.
+    pub fn try_merge(&mut self, other: &Accumulator) -> Result<(), &'static str> {
         if other.count == 0 {
-            return;
+            return Ok(());
         }
         if self.count == 0 {
             self.clone_from(other);
-            return;
+            return Ok(());
         }
-        self.count = self.count.checked_add(other.count).expect("count overflow");
-        self.sum = self.sum.checked_add(other.sum).expect("sum overflow");
-        self.sum_sq = self
+        let count = self
+            .count
+            .checked_add(other.count)
+            .ok_or("count overflow")?;
+        let sum = self.sum.checked_add(other.sum).ok_or("sum overflow")?;
+        let sum_sq = self
             .sum_sq
             .checked_add(other.sum_sq)
-            .expect("sum of squares overflow");
+            .ok_or("sum of squares overflow")?;
+        (self.count, self.sum, self.sum_sq) = (count, sum, sum_sq);
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
+        // Bucket counts add up to the counts (see `check`), so they cannot
+        // overflow when the counts did not.
         self.buckets.merge(&other.buckets);
+        Ok(())
+    }
+
+    /// Whether this state is one that pushing observations could produce:
+    /// the buckets hold `count` observations between the exact `min` and
+    /// `max`, and the sum and sum of squares lie where those bounds put
+    /// them. A state read from a file that fails this was edited or
+    /// damaged; the message says what is inconsistent.
+    pub fn check(&self) -> Result<(), String> {
+        let mut in_buckets: u64 = 0;
+        for (_, n) in self.buckets.iter() {
+            in_buckets = in_buckets
+                .checked_add(n)
+                .ok_or("the bucket counts overflow")?;
+        }
+        if in_buckets != self.count {
+            return Err(format!(
+                "count is {} but the buckets hold {in_buckets} observations",
+                self.count
+            ));
+        }
+        if self.count == 0 {
+            if (self.sum, self.sum_sq, self.min, self.max) != (0, 0, 0, 0) {
+                return Err("no observations, but a sum, minimum or maximum".into());
+            }
+            return Ok(());
+        }
+        if self.min > self.max {
+            return Err(format!(
+                "min ({}) is greater than max ({})",
+                self.min, self.max
+            ));
+        }
+        let first = self.buckets.iter().next().map(|(i, _)| i);
+        let last = self.buckets.iter().last().map(|(i, _)| i);
+        if first != Some(bucket_index(self.min)) || last != Some(bucket_index(self.max)) {
+            return Err("min or max is not in the first or last bucket".into());
+        }
+        let n = u128::from(self.count);
+        let (lo, hi) = (u128::from(self.min), u128::from(self.max));
+        if self.sum < lo * n || self.sum > hi * n {
+            return Err("sum is outside count x [min, max]".into());
+        }
+        let sq_low = (lo * lo).checked_mul(n);
+        let sq_high = (hi * hi).checked_mul(n);
+        if sq_low.is_none_or(|l| self.sum_sq < l) || sq_high.is_some_and(|h| self.sum_sq > h) {
+            return Err("sum_sq is outside count x [min², max²]".into());
+        }
+        // n·Σx² ≥ (Σx)² for any observations (Cauchy–Schwarz): the
+        // variance is never negative.
+        if mul_wide(n, self.sum_sq) < mul_wide(self.sum, self.sum) {
+            return Err("sum_sq is too small for sum (a negative variance)".into());
+        }
+        Ok(())
     }
 
     /// Number of observations.
