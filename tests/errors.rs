@@ -457,7 +457,7 @@ fn bad_command_line_values_are_named() {
         ),
         (
             &["run", "--threads", "0"],
-            "error: --threads must be at least 1",
+            "error: --threads 0: give 1 to 256",
         ),
         (
             &["run", "--shard", "1/x"],
@@ -564,7 +564,9 @@ fn merge_refuses_what_is_not_one_whole_run() {
     refuses_in(
         d,
         &["merge", "c0.json", "c1.json"],
-        &["error: the shards were cut into different numbers of parts"],
+        &[
+            "error: c1.json: field `shard`: cut into 2 parts, and c0.json into 3: the shards were cut into different numbers of parts",
+        ],
     );
 }
 
