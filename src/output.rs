@@ -48,9 +48,9 @@ fn out_err(path: &Path, message: impl Into<String>) -> OutputError {
     }
 }
 
-/// [`out_err`] keeping the operating system's error as the source. As
-/// the source, it is not repeated in the message: `{:#}` (as `main`
-/// prints errors) appends it.
+/// [`out_err`] keeping the operating system's error as the source (so a
+/// broken pipe is recognised) and in the message (`main` prints the
+/// error's own `Display`, not its chain of sources).
 fn io_err(path: &Path, what: &str, e: std::io::Error) -> OutputError {
     OutputError {
         path: if path.as_os_str() == "-" {
@@ -58,7 +58,7 @@ fn io_err(path: &Path, what: &str, e: std::io::Error) -> OutputError {
         } else {
             path.display().to_string()
         },
-        message: what.into(),
+        message: format!("{what}: {e}"),
         source: Some(e),
     }
 }
