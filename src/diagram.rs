@@ -20,6 +20,7 @@
 //! a space, so no name can end a line, close a fence or open a tag.
 
 use crate::explain::{article, span};
+use crate::format::format_latency_ms;
 use crate::scenario::{FailoverMode, ReplicationMode, Scenario, SyncDown};
 use crate::units::{DAY, Micros, human_duration};
 use std::collections::BTreeSet;
@@ -103,15 +104,6 @@ fn every(t: Micros) -> String {
         }
     } else {
         format!("every {}", span(t))
-    }
-}
-
-fn latency(t: Micros) -> String {
-    let ms = t as f64 / 1000.0;
-    if ms < 10.0 {
-        format!("{ms:.1} ms")
-    } else {
-        format!("{ms:.0} ms")
     }
 }
 
@@ -261,7 +253,7 @@ pub fn topology(sc: &Scenario) -> String {
         }
         let rtt = sc
             .node_rtt(p, n)
-            .map(|r| format!(", RTT {}", latency(r)))
+            .map(|r| format!(", RTT {}", format_latency_ms(r)))
             .unwrap_or_else(|| ", no route".into());
         let what = match node.mode {
             ReplicationMode::Delayed => {
@@ -352,7 +344,7 @@ pub fn write_path(sc: &Scenario) -> String {
 
     let rtt = |n: usize| {
         sc.node_rtt(p, n)
-            .map(latency)
+            .map(format_latency_ms)
             .unwrap_or_else(|| "no route".into())
     };
     // Before the acknowledgement: sync and semi-sync replicas.

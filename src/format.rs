@@ -8,21 +8,31 @@
 //! ```text
 //!   pct_table       0.012%  1.23%  12.3%  99.9951%     digits widen as the share shrinks (tables)
 //!   pct_prose       25%  12.5%                         whole percent when exact, else one decimal (stories)
+//!   format_count    1,234,567                          an integer, thousands separated
+//!   format_grouped  0  3.20  41  8,213  1.20e9         about three significant digits, thousands separated
+//!   format_count_words  8,213  12.5 billion            format_grouped, in billions from a billion up
+//!   format_seconds_words  50 ms  6.30 h  4 years       format_grouped, in the largest readable unit
+//!   format_availability_nines  99.950%  99.999900%     digits widen with the nines (tables, reports)
+//!   format_availability  99.9418%                      always four decimals (stories)
+//!   format_nines    4.30                               two decimals
+//!   format_bytes    2.5 GB  300 MB                     one decimal below ten when not whole
+//!   format_bytes_grouped  2.53 GB  300 MB              format_grouped in the largest decimal unit
+//!   format_latency  0.5 ms  87 ms  1.5 s               one decimal below 10 ms, then as human_duration
+//!   format_latency_ms  0.5 ms  87 ms  1500 ms          one decimal below 10 ms, then whole milliseconds
 //!   format_duration 1d4h  250ms  3us                   exact, in microseconds (scenario syntax)
 //!   format_duration_ms  1h30s  1s500ms                 std Duration, cut to whole milliseconds
 //!   format_si       1.5k  0.0123  2M  3e-7             three significant digits, SI suffix (chart labels)
 //!   format_tick     0.25  1.5k                         as many decimals as the tick step needs
 //! ```
 //!
-//! Availability in tables (`output::availability`) widens with the nines;
-//! [`format_availability`] always shows four decimals.
-//!
 //! [`format_duration`] is the writing half of the scenario syntax, so it is
 //! defined beside its parser in `units` (whose serde impls use it) and
-//! re-exported here: `format` depends on `units`, never the reverse.
+//! re-exported here: `format` depends on `units`, never the reverse. The
+//! spans and instants of stories (`units::human_duration`, `units::clock`)
+//! are still written in `units`, beside the engine that quotes them.
 
 pub use crate::units::format_duration;
-use crate::units::{Micros, human_duration};
+use crate::units::{Micros, YEAR, human_duration};
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -73,6 +83,91 @@ pub fn format_availability(a: f64) -> String {
     format!("{:.4}%", a * 100.0)
 }
 
+/// An availability as a percentage with enough digits to tell nines apart:
+/// `99.950%`, `99.9990%`, `99.999900%`; `100%` only when nothing was down.
+pub fn format_availability_nines(a: f64) -> String {
+    let v = a * 100.0;
+    if a >= 1.0 {
+        "100%".into()
+    } else if v >= 99.9999 {
+        format!("{v:.6}%")
+    } else if v >= 99.99 {
+        format!("{v:.4}%")
+    } else {
+        format!("{v:.3}%")
+    }
+}
+
+/// A number of nines with two decimals: `4.30`.
+pub fn format_nines(n: f64) -> String {
+    format!("{n:.2}")
+}
+
+/// A number for people, with about three significant digits and thousands
+/// separated: `0`, `3.20`, `41`, `8,213`, `0.05`, `1.20e9`; whole numbers
+/// below a billion in full.
+pub fn format_grouped(x: f64) -> String {
+    if x == 0.0 {
+        return "0".into();
+    }
+    let a = x.abs();
+    if x.fract() == 0.0 && a < 1e9 {
+        return format_signed_count(x as i64);
+    }
+    if a >= 1e9 {
+        format!("{x:.2e}")
+    } else if a >= 1000.0 {
+        format_signed_count(x.round() as i64)
+    } else if a >= 100.0 {
+        format!("{x:.0}")
+    } else if a >= 10.0 {
+        format!("{x:.1}")
+    } else if a >= 0.01 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.1e}")
+    }
+}
+
+/// [`format_count`] with a sign: `-1,234`.
+fn format_signed_count(v: i64) -> String {
+    let out = format_count(v.unsigned_abs());
+    if v < 0 { format!("-{out}") } else { out }
+}
+
+/// A count for people: [`format_grouped`] below a billion, then
+/// `11 billion`, `12.5 billion`.
+pub fn format_count_words(x: f64) -> String {
+    if x.abs() >= 1e9 {
+        format!("{} billion", format_grouped(x / 1e9))
+    } else {
+        format_grouped(x)
+    }
+}
+
+/// Seconds for people, [`format_grouped`] in the largest unit that keeps
+/// them readable: `50 ms`, `41 s`, `3.50 min`, `6.30 h`, `12 days`,
+/// `4 years`.
+pub fn format_seconds_words(s: f64) -> String {
+    const DAY_S: f64 = 86_400.0;
+    let year_s = YEAR as f64 / 1e6;
+    if s == 0.0 {
+        "0 s".into()
+    } else if s < 1.0 {
+        format!("{} ms", format_grouped(s * 1000.0))
+    } else if s < 120.0 {
+        format!("{} s", format_grouped(s))
+    } else if s < 7200.0 {
+        format!("{} min", format_grouped(s / 60.0))
+    } else if s < 2.0 * DAY_S {
+        format!("{} h", format_grouped(s / 3600.0))
+    } else if s < 2.0 * year_s {
+        format!("{} days", format_grouped(s / DAY_S))
+    } else {
+        format!("{} years", format_grouped(s / year_s))
+    }
+}
+
 /// A round trip or added latency: one decimal of a millisecond below
 /// 10 ms (`0.5 ms`, `1.0 ms`), else as [`human_duration`] (`87 ms`).
 pub fn format_latency(t: Micros) -> String {
@@ -81,6 +176,18 @@ pub fn format_latency(t: Micros) -> String {
         format!("{ms:.1} ms")
     } else {
         human_duration(t)
+    }
+}
+
+/// A round trip in milliseconds: one decimal below 10 ms (`0.5 ms`), else
+/// whole milliseconds (`87 ms`, `1500 ms`), so neighbouring links compare
+/// in one unit.
+pub fn format_latency_ms(t: Micros) -> String {
+    let ms = t as f64 / 1000.0;
+    if ms < 10.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.0} ms")
     }
 }
 
@@ -98,6 +205,17 @@ pub fn format_bytes(b: f64) -> String {
         }
     }
     format!("{b:.0} B")
+}
+
+/// A size in decimal units with [`format_grouped`]'s digits: `2.53 GB`,
+/// `12.5 GB`, `300 MB`, `12 B`.
+pub fn format_bytes_grouped(bytes: f64) -> String {
+    for (unit, f) in [("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3)] {
+        if bytes >= f {
+            return format!("{} {unit}", format_grouped(bytes / f));
+        }
+    }
+    format!("{} B", format_grouped(bytes))
 }
 
 /// A [`Duration`] with units, largest first, leaving out zero units:
@@ -275,6 +393,69 @@ mod tests {
         assert_eq!(pct_table(0.00012), "0.012%");
         assert_eq!(pct_table(0.999951), "99.9951%");
         assert_eq!(pct_table(0.0), "0%");
+    }
+
+    #[test]
+    fn grouped_numbers_keep_about_three_digits() {
+        assert_eq!(format_grouped(0.0), "0");
+        assert_eq!(format_grouped(3.2), "3.20");
+        assert_eq!(format_grouped(41.0), "41");
+        assert_eq!(format_grouped(8213.0), "8,213");
+        assert_eq!(format_grouped(8213.4), "8,213");
+        assert_eq!(format_grouped(-1234.0), "-1,234");
+        assert_eq!(format_grouped(123.4), "123");
+        assert_eq!(format_grouped(12.34), "12.3");
+        assert_eq!(format_grouped(0.05), "0.05");
+        assert_eq!(format_grouped(0.004), "4.0e-3");
+        assert_eq!(format_grouped(1.2e9), "1.20e9");
+    }
+
+    #[test]
+    fn seconds_in_words() {
+        assert_eq!(format_seconds_words(0.0), "0 s");
+        assert_eq!(format_seconds_words(0.05), "50 ms");
+        assert_eq!(format_seconds_words(41.0), "41 s");
+        assert_eq!(format_seconds_words(600.0), "10 min");
+        assert_eq!(format_seconds_words(6.3 * 3600.0), "6.30 h");
+        assert_eq!(format_seconds_words(12.0 * 86_400.0), "12 days");
+        assert_eq!(format_seconds_words(4.0 * 31_536_000.0), "4 years");
+    }
+
+    #[test]
+    fn billions_in_words() {
+        assert_eq!(format_count_words(8213.0), "8,213");
+        assert_eq!(format_count_words(1.1e10), "11 billion");
+        assert_eq!(format_count_words(1.25e10), "12.5 billion");
+        assert_eq!(format_count_words(2.1e11), "210 billion");
+    }
+
+    #[test]
+    fn the_two_availabilities_differ_as_named() {
+        assert_eq!(format_availability_nines(1.0), "100%");
+        assert_eq!(format_availability(1.0), "100.0000%");
+        assert_eq!(format_availability_nines(0.9995), "99.950%");
+        assert_eq!(format_availability(0.9995), "99.9500%");
+        assert_eq!(format_availability_nines(0.99999), "99.9990%");
+        assert_eq!(format_availability_nines(0.999999), "99.999900%");
+        assert_eq!(format_nines(4.3), "4.30");
+    }
+
+    #[test]
+    fn the_two_sizes_differ_as_named() {
+        assert_eq!(format_bytes(2.53e9), "2.5 GB");
+        assert_eq!(format_bytes_grouped(2.53e9), "2.53 GB");
+        assert_eq!(format_bytes(3e8), "300 MB");
+        assert_eq!(format_bytes_grouped(3e8), "300 MB");
+        assert_eq!(format_bytes_grouped(12.0), "12 B");
+    }
+
+    #[test]
+    fn the_two_latencies_differ_as_named() {
+        assert_eq!(format_latency(500), "0.5 ms");
+        assert_eq!(format_latency_ms(500), "0.5 ms");
+        assert_eq!(format_latency_ms(87_000), "87 ms");
+        assert_eq!(format_latency_ms(1_500_000), "1500 ms");
+        assert_eq!(format_latency(1_500_000), "1.5 s");
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! A replaced file keeps its mode; a new file gets the mode the umask gives
 //! (0644 under the usual 022), as any program's new file would.
 
-pub use crate::format::pct_table as pct;
+use crate::format::{format_availability_nines, format_grouped, format_nines, pct_table};
 use crate::results::{RunResults, StrategyResult, SweepResults};
 use crate::stats::Summary;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
@@ -265,56 +265,6 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
     v
 }
 
-/// A number for people: `0`, `3.2`, `41`, `8,213`, `1.2e9`.
-pub fn num(x: f64) -> String {
-    if x == 0.0 {
-        return "0".into();
-    }
-    let a = x.abs();
-    if x.fract() == 0.0 && a < 1e9 {
-        return group(x as i64);
-    }
-    if a >= 1e9 {
-        format!("{x:.2e}")
-    } else if a >= 1000.0 {
-        group(x.round() as i64)
-    } else if a >= 100.0 {
-        format!("{x:.0}")
-    } else if a >= 10.0 {
-        format!("{x:.1}")
-    } else if a >= 0.01 {
-        format!("{x:.2}")
-    } else {
-        format!("{x:.1e}")
-    }
-}
-
-fn group(v: i64) -> String {
-    let s = v.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < 0 { format!("-{out}") } else { out }
-}
-
-/// Availability with enough digits to tell nines apart.
-pub fn availability(a: f64) -> String {
-    let v = a * 100.0;
-    if a >= 1.0 {
-        "100%".into()
-    } else if v >= 99.9999 {
-        format!("{v:.6}%")
-    } else if v >= 99.99 {
-        format!("{v:.4}%")
-    } else {
-        format!("{v:.3}%")
-    }
-}
-
 fn table() -> Table {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED)
@@ -356,26 +306,36 @@ pub fn run_table(r: &RunResults) -> String {
         &mut t,
         &format!("lost {noun}s per trial"),
         &s.metrics.lost_writes,
-        num,
+        format_grouped,
     );
     summary_row(
         &mut t,
         "downtime per trial (s)",
         &s.metrics.downtime_seconds,
-        num,
+        format_grouped,
     );
     summary_row(
         &mut t,
         "availability per trial",
         &s.metrics.availability,
-        availability,
+        format_availability_nines,
     );
-    summary_row(&mut t, "RPO per incident (s)", &s.metrics.rpo_seconds, num);
-    summary_row(&mut t, "RTO per incident (s)", &s.metrics.rto_seconds, num);
+    summary_row(
+        &mut t,
+        "RPO per incident (s)",
+        &s.metrics.rpo_seconds,
+        format_grouped,
+    );
+    summary_row(
+        &mut t,
+        "RTO per incident (s)",
+        &s.metrics.rto_seconds,
+        format_grouped,
+    );
     let mut out = format!(
         "{} — {} trials of {}, seed {}, strategy {}\n{t}\n",
         r.scenario,
-        num(r.trials as f64),
+        format_grouped(r.trials as f64),
         crate::units::format_duration(r.horizon_seconds * 1_000_000),
         r.seed,
         s.strategy
@@ -389,20 +349,20 @@ fn headline(s: &StrategyResult, noun: &str, trials: u64) -> String {
     let mut out = format!(
         "data loss in {} of trials (95% CI {} – {}); {} lost {noun}s per year on average\n\
          availability {} ({:.1} nines), {} min of write downtime per year; {} incidents ({:.1} per trial)\n",
-        pct(s.p_data_loss),
-        pct(s.p_data_loss_ci95[0]),
-        pct(s.p_data_loss_ci95[1]),
-        num(s.lost_writes_per_year),
-        availability(s.metrics.availability.mean),
+        pct_table(s.p_data_loss),
+        pct_table(s.p_data_loss_ci95[0]),
+        pct_table(s.p_data_loss_ci95[1]),
+        format_grouped(s.lost_writes_per_year),
+        format_availability_nines(s.metrics.availability.mean),
         s.availability_nines,
-        num(s.downtime_minutes_per_year),
-        num(s.incidents as f64),
+        format_grouped(s.downtime_minutes_per_year),
+        format_grouped(s.incidents as f64),
         s.incidents as f64 / trials.max(1) as f64,
     );
     if s.write_latency_added_ms > 0.0 {
         out.push_str(&format!(
             "every write waits {} ms longer for replication\n",
-            num(s.write_latency_added_ms)
+            format_grouped(s.write_latency_added_ms)
         ));
     }
     if let Some(v) = &s.policy {
@@ -432,37 +392,39 @@ pub fn compare_table(r: &RunResults) -> String {
         t.add_row(cells);
     };
     row(&mut t, "write latency added (ms)", &|s| {
-        num(s.write_latency_added_ms)
+        format_grouped(s.write_latency_added_ms)
     });
-    row(&mut t, "P(data loss) per trial", &|s| pct(s.p_data_loss));
+    row(&mut t, "P(data loss) per trial", &|s| {
+        pct_table(s.p_data_loss)
+    });
     row(&mut t, &format!("lost {noun}s per trial, mean"), &|s| {
-        num(s.metrics.lost_writes.mean)
+        format_grouped(s.metrics.lost_writes.mean)
     });
     row(&mut t, &format!("lost {noun}s per trial, p99"), &|s| {
-        num(s.metrics.lost_writes.p99)
+        format_grouped(s.metrics.lost_writes.p99)
     });
     row(&mut t, &format!("lost {noun}s per trial, max"), &|s| {
-        num(s.metrics.lost_writes.max)
+        format_grouped(s.metrics.lost_writes.max)
     });
     row(&mut t, "RPO per incident, p99 (s)", &|s| {
-        num(s.metrics.rpo_seconds.p99)
+        format_grouped(s.metrics.rpo_seconds.p99)
     });
     row(&mut t, "RPO per incident, max (s)", &|s| {
-        num(s.metrics.rpo_seconds.max)
+        format_grouped(s.metrics.rpo_seconds.max)
     });
     row(&mut t, "RTO per incident, p95 (s)", &|s| {
-        num(s.metrics.rto_seconds.p95)
+        format_grouped(s.metrics.rto_seconds.p95)
     });
     row(&mut t, "RTO per incident, max (s)", &|s| {
-        num(s.metrics.rto_seconds.max)
+        format_grouped(s.metrics.rto_seconds.max)
     });
     row(&mut t, "downtime per year (min)", &|s| {
-        num(s.downtime_minutes_per_year)
+        format_grouped(s.downtime_minutes_per_year)
     });
     row(&mut t, "availability (mean)", &|s| {
-        availability(s.metrics.availability.mean)
+        format_availability_nines(s.metrics.availability.mean)
     });
-    row(&mut t, "nines", &|s| format!("{:.2}", s.availability_nines));
+    row(&mut t, "nines", &|s| format_nines(s.availability_nines));
     if r.strategies.iter().any(|s| s.policy.is_some()) {
         row(&mut t, "policy", &|s| match &s.policy {
             Some(v) => {
@@ -485,7 +447,7 @@ pub fn compare_table(r: &RunResults) -> String {
     format!(
         "{} — {} trials of {}, seed {}; every strategy sees the same failures\n{t}\n",
         r.scenario,
-        num(r.trials as f64),
+        format_grouped(r.trials as f64),
         crate::units::format_duration(r.horizon_seconds * 1_000_000),
         r.seed,
     )
@@ -545,13 +507,15 @@ pub fn sweep_table(r: &SweepResults) -> String {
                 .map(|k| Cell::new(p.settings.get(k).cloned().unwrap_or_default()))
                 .collect();
             row.push(Cell::new(&s.strategy));
-            row.push(right(pct(s.p_data_loss)));
-            row.push(right(num(s.lost_writes_per_year)));
-            row.push(right(num(s.metrics.rpo_seconds.p99)));
-            row.push(right(num(s.metrics.rto_seconds.p95)));
-            row.push(right(num(s.downtime_minutes_per_year)));
-            row.push(right(availability(s.metrics.availability.mean)));
-            row.push(right(num(s.write_latency_added_ms)));
+            row.push(right(pct_table(s.p_data_loss)));
+            row.push(right(format_grouped(s.lost_writes_per_year)));
+            row.push(right(format_grouped(s.metrics.rpo_seconds.p99)));
+            row.push(right(format_grouped(s.metrics.rto_seconds.p95)));
+            row.push(right(format_grouped(s.downtime_minutes_per_year)));
+            row.push(right(format_availability_nines(
+                s.metrics.availability.mean,
+            )));
+            row.push(right(format_grouped(s.write_latency_added_ms)));
             t.add_row(row);
         }
     }

@@ -5,8 +5,9 @@
 //! sentence against the file it summarizes: the value at the pointer must be
 //! the value quoted, and its formatting must appear in the text.
 
-use crate::format::pct_table;
-use crate::output::{availability, num};
+use crate::format::{
+    format_availability_nines, format_count_words, format_seconds_words, pct_table,
+};
 use crate::results::{RunResults, StrategyResult};
 use crate::units::YEAR;
 use serde::Serialize;
@@ -34,12 +35,12 @@ pub struct Quote {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Style {
-    /// `8,213`, `3.20`, and `12.5 billion` from a billion up ([`num`]
-    /// below that).
+    /// `8,213`, `3.20`, and `12.5 billion` from a billion up ([`format_grouped`](crate::format::format_grouped)
+    /// below that; [`format_count_words`]).
     Count,
     /// A fraction as a percentage: `3.1%` ([`pct_table`]).
     Percent,
-    /// Availability with enough digits to tell nines apart ([`availability`]).
+    /// Availability with enough digits to tell nines apart ([`format_availability_nines`]).
     Availability,
     /// One decimal: `3.7` (nines).
     OneDecimal,
@@ -52,43 +53,12 @@ impl Style {
     /// The text of `value` in this style.
     pub fn format(self, value: f64) -> String {
         match self {
-            Style::Count => count_words(value),
+            Style::Count => format_count_words(value),
             Style::Percent => pct_table(value),
-            Style::Availability => availability(value),
+            Style::Availability => format_availability_nines(value),
             Style::OneDecimal => format!("{value:.1}"),
-            Style::Seconds => seconds_words(value),
+            Style::Seconds => format_seconds_words(value),
         }
-    }
-}
-
-/// A count for people: [`num`] below a billion, then `11.0 billion`.
-pub fn count_words(x: f64) -> String {
-    if x.abs() >= 1e9 {
-        format!("{} billion", num(x / 1e9))
-    } else {
-        num(x)
-    }
-}
-
-/// Seconds for people: `50 ms`, `41 s`, `3.50 min`, `6.30 h`, `12.0 days`,
-/// `4.00 years`.
-pub fn seconds_words(s: f64) -> String {
-    const DAY_S: f64 = 86_400.0;
-    let year_s = YEAR as f64 / 1e6;
-    if s == 0.0 {
-        "0 s".into()
-    } else if s < 1.0 {
-        format!("{} ms", num(s * 1000.0))
-    } else if s < 120.0 {
-        format!("{} s", num(s))
-    } else if s < 7200.0 {
-        format!("{} min", num(s / 60.0))
-    } else if s < 2.0 * DAY_S {
-        format!("{} h", num(s / 3600.0))
-    } else if s < 2.0 * year_s {
-        format!("{} days", num(s / DAY_S))
-    } else {
-        format!("{} years", num(s / year_s))
     }
 }
 
@@ -552,25 +522,6 @@ fn policy(r: &RunResults, i: usize) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn seconds_in_words() {
-        assert_eq!(seconds_words(0.0), "0 s");
-        assert_eq!(seconds_words(0.05), "50 ms");
-        assert_eq!(seconds_words(41.0), "41 s");
-        assert_eq!(seconds_words(600.0), "10 min");
-        assert_eq!(seconds_words(6.3 * 3600.0), "6.30 h");
-        assert_eq!(seconds_words(12.0 * 86_400.0), "12 days");
-        assert_eq!(seconds_words(4.0 * 31_536_000.0), "4 years");
-    }
-
-    #[test]
-    fn billions_in_words() {
-        assert_eq!(count_words(8213.0), "8,213");
-        assert_eq!(count_words(1.1e10), "11 billion");
-        assert_eq!(count_words(1.25e10), "12.5 billion");
-        assert_eq!(count_words(2.1e11), "210 billion");
-    }
 
     #[test]
     fn lists_read_as_english() {

@@ -25,9 +25,12 @@ pub mod sweep;
 pub mod timeline;
 
 use crate::charts::{Chart, ChartError};
-use crate::format::{format_duration, pct_table};
+use crate::format::{
+    format_availability_nines, format_bytes_grouped, format_count_words, format_duration,
+    format_grouped, format_nines, format_seconds_words, pct_table,
+};
 use crate::montecarlo::{self, Arm, StrategyPartial};
-use crate::output::{self, OutputError, availability, num};
+use crate::output::{self, OutputError};
 use crate::results::{self, RunResults};
 use crate::scenario::{Backups, FailoverMode, Recurring, Role, Scenario};
 use crate::sim::Engine;
@@ -183,15 +186,6 @@ pub(crate) fn bundle(
 
 // ----- the document ----------------------------------------------------------
 
-fn size_words(bytes: f64) -> String {
-    for (unit, f) in [("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3)] {
-        if bytes >= f {
-            return format!("{} {unit}", num(bytes / f));
-        }
-    }
-    format!("{} B", num(bytes))
-}
-
 fn strategy_words(name: &str) -> String {
     let mut parts = name.split('+');
     let base = parts.next().unwrap_or_default();
@@ -216,19 +210,19 @@ fn horizon_words(h: Micros) -> String {
     if h == YEAR {
         "one year".into()
     } else {
-        findings::seconds_words(h as f64 / 1e6)
+        format_seconds_words(h as f64 / 1e6)
     }
 }
 
 fn fault_words(name: &str, r: &Recurring, per: &str) -> String {
     let mut s = format!(
         "{name}: one every {} on average{per}",
-        findings::seconds_words(r.time_to_failure.mean() / 1e6)
+        format_seconds_words(r.time_to_failure.mean() / 1e6)
     );
     if let Some(d) = &r.duration {
         s.push_str(&format!(
             ", lasting {} on average",
-            findings::seconds_words(d.mean() / 1e6)
+            format_seconds_words(d.mean() / 1e6)
         ));
     }
     if r.destroys_data > 0.0 {
@@ -277,7 +271,7 @@ fn scenario_items(sc: &Scenario, r: &RunResults, meta: &Meta) -> Vec<Vec<Inline>
             b("Run:"),
             t(format!(
                 " {} trials of {} each, seed {}, from ",
-                num(r.trials as f64),
+                format_grouped(r.trials as f64),
                 horizon_words(sc.horizon),
                 r.seed
             )),
@@ -288,8 +282,8 @@ fn scenario_items(sc: &Scenario, r: &RunResults, meta: &Meta) -> Vec<Vec<Inline>
             b("Workload:"),
             t(format!(
                 " {} {noun}s per second; {} of data.",
-                num(sc.workload.writes_per_sec),
-                size_words(sc.workload.data_size)
+                format_grouped(sc.workload.writes_per_sec),
+                format_bytes_grouped(sc.workload.data_size)
             )),
         ],
     ];
@@ -394,40 +388,40 @@ pub fn comparison_table(r: &RunResults) -> Block {
     type Cell = fn(&results::StrategyResult) -> String;
     let metrics: Vec<(String, Cell)> = vec![
         ("write latency added (ms)".into(), |s| {
-            num(s.write_latency_added_ms)
+            format_grouped(s.write_latency_added_ms)
         }),
         ("P(data loss) per trial".into(), |s| {
             pct_table(s.p_data_loss)
         }),
         (format!("lost {noun}s per year, mean"), |s| {
-            findings::count_words(s.lost_writes_per_year)
+            format_count_words(s.lost_writes_per_year)
         }),
         (format!("lost {noun}s per trial, p99"), |s| {
-            findings::count_words(s.metrics.lost_writes.p99)
+            format_count_words(s.metrics.lost_writes.p99)
         }),
         (format!("lost {noun}s per trial, max"), |s| {
-            findings::count_words(s.metrics.lost_writes.max)
+            format_count_words(s.metrics.lost_writes.max)
         }),
         ("RPO per incident, p99 (s)".into(), |s| {
-            num(s.metrics.rpo_seconds.p99)
+            format_grouped(s.metrics.rpo_seconds.p99)
         }),
         ("RPO per incident, max (s)".into(), |s| {
-            num(s.metrics.rpo_seconds.max)
+            format_grouped(s.metrics.rpo_seconds.max)
         }),
         ("RTO per incident, p95 (s)".into(), |s| {
-            num(s.metrics.rto_seconds.p95)
+            format_grouped(s.metrics.rto_seconds.p95)
         }),
         ("RTO per incident, max (s)".into(), |s| {
-            num(s.metrics.rto_seconds.max)
+            format_grouped(s.metrics.rto_seconds.max)
         }),
         ("downtime per year (min)".into(), |s| {
-            num(s.downtime_minutes_per_year)
+            format_grouped(s.downtime_minutes_per_year)
         }),
         ("availability (mean)".into(), |s| {
-            availability(s.metrics.availability.mean)
+            format_availability_nines(s.metrics.availability.mean)
         }),
-        ("nines".into(), |s| format!("{:.2}", s.availability_nines)),
-        ("incidents".into(), |s| num(s.incidents as f64)),
+        ("nines".into(), |s| format_nines(s.availability_nines)),
+        ("incidents".into(), |s| format_grouped(s.incidents as f64)),
     ];
     let mut rows: Vec<Vec<String>> = metrics
         .iter()
@@ -513,7 +507,7 @@ fn document(
         subtitle: format!(
             "{} strategies, {} trials of {} each, seed {}",
             r.strategies.len(),
-            num(r.trials as f64),
+            format_grouped(r.trials as f64),
             horizon_words(sc.horizon),
             r.seed
         ),

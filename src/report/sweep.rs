@@ -11,7 +11,8 @@
 use super::doc::{Block, Doc, b, c, t};
 use super::{Figure, Meta, ReportFile};
 use crate::charts::{self, ChartError, LineChart, Series};
-use crate::output::{self, availability, num, pct};
+use crate::format::{format_availability_nines, format_grouped, pct_table};
+use crate::output;
 use crate::results::{StrategyResult, SweepResults};
 use crate::units::{parse_duration, parse_fraction, parse_size};
 
@@ -252,13 +253,13 @@ fn table(r: &SweepResults) -> Block {
                 .map(|k| p.settings.get(k).cloned().unwrap_or_default())
                 .collect();
             row.push(s.strategy.clone());
-            row.push(pct(s.p_data_loss));
-            row.push(num(s.lost_writes_per_year));
-            row.push(num(s.metrics.rpo_seconds.p99));
-            row.push(num(s.metrics.rto_seconds.p95));
-            row.push(num(s.downtime_minutes_per_year));
-            row.push(availability(s.metrics.availability.mean));
-            row.push(num(s.write_latency_added_ms));
+            row.push(pct_table(s.p_data_loss));
+            row.push(format_grouped(s.lost_writes_per_year));
+            row.push(format_grouped(s.metrics.rpo_seconds.p99));
+            row.push(format_grouped(s.metrics.rto_seconds.p95));
+            row.push(format_grouped(s.downtime_minutes_per_year));
+            row.push(format_availability_nines(s.metrics.availability.mean));
+            row.push(format_grouped(s.write_latency_added_ms));
             rows.push(row);
         }
     }
@@ -282,7 +283,7 @@ pub fn render(r: &SweepResults, meta: &Meta) -> Result<Vec<ReportFile>, ChartErr
                 r.points.len(),
                 first.map_or(String::new(), |f| format!(
                     ", {} trials each, seed {}",
-                    num(f.trials as f64),
+                    format_grouped(f.trials as f64),
                     f.seed
                 ))
             )),
