@@ -491,3 +491,71 @@ fn sweep_json_on_standard_output_is_all_that_goes_there() {
     assert_eq!(doc["points"].as_array().map(Vec::len), Some(2));
     assert!(rep.join("report.html").exists());
 }
+
+#[test]
+fn a_report_marker_that_cannot_be_read_is_refused_and_the_folder_left() {
+    let f = fixture(
+        "s.toml",
+        &BASE.replace("name = \"x\"", "name = \"x\"\nhorizon = \"1h\""),
+    );
+    let rep = f.dir.path().join("rep");
+    std::fs::create_dir(&rep).unwrap();
+    // Not UTF-8, so it cannot be read as the list of a report's files.
+    std::fs::write(rep.join(".failsim-report"), b"\xff\xfe\n").unwrap();
+    std::fs::write(rep.join("report.md"), "mine\n").unwrap();
+    let out = failsim()
+        .args(["report", f.path.to_str().unwrap(), "--trials", "10"])
+        .arg("--out")
+        .arg(&rep)
+        .output()
+        .unwrap();
+    assert_refused(
+        &out,
+        &["rep: cannot read .failsim-report: stream did not contain valid UTF-8"],
+    );
+    assert_eq!(names(&rep), [".failsim-report", "report.md"]);
+    assert_eq!(std::fs::read(rep.join("report.md")).unwrap(), b"mine\n");
+}
+
+#[test]
+fn csv_with_a_shard_is_refused_before_simulating() {
+    let f = fixture(
+        "s.toml",
+        &BASE.replace("name = \"x\"", "name = \"x\"\nhorizon = \"1h\""),
+    );
+    let csv = f.dir.path().join("out.csv");
+    let part = f.dir.path().join("part.json");
+    // A hundred million trials: refused only after simulating, this would not end.
+    let out = failsim()
+        .args(["compare", f.path.to_str().unwrap(), "--trials", "100000000"])
+        .args(["--shard", "0/2", "--csv"])
+        .arg(&csv)
+        .arg("--json")
+        .arg(&part)
+        .output()
+        .unwrap();
+    assert_refused(
+        &out,
+        &[
+            "--csv does not apply with --shard: a shard writes partial results as JSON; merge them with `failsim merge --json`",
+        ],
+    );
+    assert!(!csv.exists() && !part.exists());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_file_on_a_full_device_is_exit_2_with_the_system_error() {
+    let f = fixture("s.toml", BASE);
+    let s = f.path.to_str().unwrap();
+    for args in [
+        vec!["run", s, "--trials", "10", "--quiet", "--json", "/dev/full"],
+        vec!["diagram", s, "--out", "/dev/full"],
+    ] {
+        let out = failsim().args(&args).output().unwrap();
+        assert_refused(
+            &out,
+            &["error: /dev/full: cannot write: No space left on device (os error 28)"],
+        );
+    }
+}

@@ -390,3 +390,24 @@ fn merge_refuses_tampered_numbers_without_panicking() {
         &["`engine_events` overflows when the shards are added"],
     );
 }
+
+#[test]
+fn a_merge_input_over_64_mib_is_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    let large = dir.path().join("large.json");
+    // Sparse: 65 MiB long without writing them.
+    std::fs::File::create(&large)
+        .unwrap()
+        .set_len(65 * 1024 * 1024)
+        .unwrap();
+    let large = large.to_str().unwrap();
+    let needle = "holds more than 64 MiB (or never ends): not a partial result of `--shard`";
+    refused(&["merge", large], &[large, needle]);
+    #[cfg(unix)]
+    {
+        let endless = dir.path().join("endless.json");
+        std::os::unix::fs::symlink("/dev/zero", &endless).unwrap();
+        let endless = endless.to_str().unwrap();
+        refused(&["merge", endless], &[endless, needle]);
+    }
+}
