@@ -39,16 +39,17 @@
 //! Calls run one way: `dispatch` -> faults -> write path -> recovery ->
 //! replication -> arrivals -> incidents -> state, with the ledger at the
 //! bottom (it reads the write path's record of downtime, kept in `Sim`).
-use super::backup::{BackupWorld, RestorePlan, RestoreSource, plan_pitr, plan_restore};
+use super::backup::{BackupWorld, RestorePlan, plan_pitr, plan_restore};
 use super::outcome::{Happening, Incident, Record, SmallStr, TrialOutcome};
 use super::queue::EventQueue;
 use super::rng::{StreamRng, fnv1a, mix64, stream_from, trial_seed};
+use super::story::{Component, DegradedWhy, DownReason, ProtectedWhy, RecoveryHow, RestoreHow};
 use crate::dist::Dist;
 use crate::scenario::{
     FailoverMode, FaultKind, MigrationEffect, NodeId, RegionId, ReplicationMode, Role, Scenario,
     SyncDown, Target, ZoneId,
 };
-use crate::units::{DAY, HOUR, Micros, human_duration};
+use crate::units::{DAY, HOUR, Micros};
 use rand::distr::Distribution;
 use statrs::distribution::Poisson;
 use std::cell::RefCell;
@@ -468,7 +469,7 @@ impl Sim<'_, '_> {
                 let inc = self.recovery.take().and_then(|r| r.incident);
                 self.set_recovery_label(inc, "the primary came back");
                 self.note_with(|s| Happening::Up {
-                    component: s.sc.nodes[s.primary].name.clone(),
+                    component: Component::Node(s.sc.nodes[s.primary].name.clone()),
                 });
                 true
             }

@@ -36,26 +36,9 @@ pub(super) struct Recovery {
     pub(super) plan: Plan,
 }
 
-pub(super) fn restore_label(r: &RestorePlan) -> String {
-    let base = match r.source {
-        RestoreSource::Snapshot => "restore of the snapshot taken before the change".to_string(),
-        RestoreSource::PointInTime => "point-in-time recovery (backup + log archive)".to_string(),
-        RestoreSource::Backup if r.incrementals > 0 => {
-            format!(
-                "restore of the full backup + {} incremental(s)",
-                r.incrementals
-            )
-        }
-        RestoreSource::Backup => "restore of a full backup".to_string(),
-    };
-    if r.corrupt_tried > 0 {
-        format!(
-            "{base}, after {} corrupt backup(s) failed to restore",
-            r.corrupt_tried
-        )
-    } else {
-        base
-    }
+/// A restore plan as the story's recovery.
+pub(super) fn restore_label(r: &RestorePlan) -> RecoveryHow {
+    RecoveryHow::Restore(RestoreHow::of(r))
 }
 
 impl Sim<'_, '_> {
@@ -291,26 +274,19 @@ impl Sim<'_, '_> {
         });
     }
 
-    /// A recovery plan in the story's words.
-    fn tell_plan(&self, story: PlanStory) -> String {
+    /// A recovery plan as the story records it.
+    fn tell_plan(&self, story: PlanStory) -> RecoveryHow {
         match story {
-            PlanStory::Failover { automatic, to } => format!(
-                "{} failover to {}{}",
-                if automatic { "automatic" } else { "manual" },
-                self.sc.nodes[to].name,
-                if automatic {
-                    ""
-                } else {
-                    " (an operator decides)"
-                }
-            ),
+            PlanStory::Failover { automatic, to } => RecoveryHow::Failover {
+                automatic,
+                to: self.sc.nodes[to].name.clone(),
+            },
             PlanStory::Restore(r) => restore_label(&r),
-            PlanStory::StartEmpty => "no copy survives: start again with an empty database".into(),
-            PlanStory::WaitReplica(m) => format!(
-                "wait for replica {}, which still holds the data, to come back",
-                self.sc.nodes[m].name
-            ),
-            PlanStory::WaitPrimary => "wait for the primary to come back".into(),
+            PlanStory::StartEmpty => RecoveryHow::StartEmpty,
+            PlanStory::WaitReplica(m) => RecoveryHow::WaitReplica {
+                replica: self.sc.nodes[m].name.clone(),
+            },
+            PlanStory::WaitPrimary => RecoveryHow::WaitPrimary,
         }
     }
 
@@ -347,7 +323,7 @@ impl Sim<'_, '_> {
                 let lost = self.lose_window(r.position, rec.failed_at);
                 self.install_fresh_copy(p, r.position);
                 let how = restore_label(&r);
-                self.set_recovery_label(rec.incident, &how);
+                self.set_recovery_label(rec.incident, &how.to_string());
                 self.note(Happening::Restored {
                     how,
                     window: rec.failed_at.saturating_sub(r.position),
@@ -386,7 +362,7 @@ impl Sim<'_, '_> {
             }
         }
         self.note_with(|s| Happening::Up {
-            component: s.sc.nodes[n].name.clone(),
+            component: Component::Node(s.sc.nodes[n].name.clone()),
         });
     }
 

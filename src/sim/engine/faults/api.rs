@@ -45,7 +45,7 @@ impl Sim<'_, '_> {
     pub(in crate::sim::engine) fn on_api_restart(&mut self, server: usize) {
         self.set_api_crashed(server, false);
         self.note_with(|s| Happening::Up {
-            component: s.e.api_names[server].to_string(),
+            component: Component::Api(s.e.api_names[server].to_string()),
         });
     }
 
@@ -104,8 +104,10 @@ impl Sim<'_, '_> {
             );
         }
         self.note_with(|s| Happening::Down {
-            component: s.e.api_names[k].to_string(),
-            why: format!("crashed; restarts in {}", human_duration(restart)),
+            component: Component::Api(s.e.api_names[k].to_string()),
+            why: DownReason::ApiCrash {
+                restart_in: restart,
+            },
         });
         self.draw_api_ahead(k);
     }

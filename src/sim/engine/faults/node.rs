@@ -37,7 +37,7 @@ impl Sim<'_, '_> {
         self.schedule_crash(node);
         if self.topo.nodes[node].disk == Disk::Ok && !self.zone_is_down(self.node_zone(node)) {
             self.note_with(|s| Happening::Up {
-                component: s.sc.nodes[node].name.clone(),
+                component: Component::Node(s.sc.nodes[node].name.clone()),
             });
         }
     }
@@ -70,8 +70,10 @@ impl Sim<'_, '_> {
         let epoch = st.restart_epoch;
         self.at(restart, Ev::NodeRestart { node: ix(n), epoch });
         self.note_with(|s| Happening::Down {
-            component: s.sc.nodes[n].name.clone(),
-            why: format!("process crashed; restarts in {}", human_duration(restart)),
+            component: Component::Node(s.sc.nodes[n].name.clone()),
+            why: DownReason::ProcessCrash {
+                restart_in: restart,
+            },
         });
         if n == self.primary
             && matches!(
@@ -99,11 +101,10 @@ impl Sim<'_, '_> {
             Ev::DiskReplaced { node: ix(n), epoch },
         );
         self.note_with(|s| Happening::Down {
-            component: s.sc.nodes[n].name.clone(),
-            why: format!(
-                "disk lost: its copy of the data is gone; new disk in {}",
-                human_duration(replace_after + replace)
-            ),
+            component: Component::Node(s.sc.nodes[n].name.clone()),
+            why: DownReason::DiskLost {
+                new_disk_in: replace_after + replace,
+            },
         });
         if n == self.primary
             && matches!(

@@ -80,8 +80,8 @@ impl Sim<'_, '_> {
             },
         );
         self.note_with(|s| Happening::Down {
-            component: format!("network {}", s.target_name(Target::RegionPair(a, b))),
-            why: format!("network partition for {}", human_duration(d)),
+            component: Component::Network(s.target_name(Target::RegionPair(a, b)).to_string()),
+            why: DownReason::Partition { lasts: d },
         });
         let fo = &self.sc.failover;
         let pr = self.node_region(self.primary);
@@ -190,7 +190,7 @@ impl Sim<'_, '_> {
         self.topo.partitioned[i] -= 1;
         self.topo.partitions_active -= 1;
         self.note_with(|s| Happening::Up {
-            component: format!("network {}", s.target_name(Target::RegionPair(a, b))),
+            component: Component::Network(s.target_name(Target::RegionPair(a, b)).to_string()),
         });
         if self.topo.partitioned[i] == 0 {
             if self
