@@ -129,11 +129,18 @@ impl Narrator<'_> {
                 };
                 return format!("{why}, so everything waits for {pname} to come back, {back}.");
             }
-            let blocked: Vec<String> = replicas
-                .iter()
-                .map(|&n| self.unusable_why(n, world))
-                .collect::<Option<Vec<_>>>()
-                .unwrap_or_default();
+            // Whether a replica could take over is the engine's decision
+            // (`candidate`); the records only tell why none could.
+            let promotable = matches!(how, RecoveryHow::WaitPrimary { candidate: Some(_) });
+            let blocked: Vec<String> = if promotable {
+                Vec::new()
+            } else {
+                replicas
+                    .iter()
+                    .map(|&n| self.unusable_why(n, world))
+                    .collect::<Option<Vec<_>>>()
+                    .unwrap_or_default()
+            };
             if !blocked.is_empty() {
                 return format!(
                     "No replica can take over ({}), so everything waits for {pname} to come back, {back}.",

@@ -184,9 +184,10 @@ pub enum RecoveryHow {
     StartEmpty,
     /// A replica that still holds the data is down for now: wait for it.
     WaitReplica { replica: String },
-    /// The primary will come back sooner than a failover could complete,
-    /// or nothing can take over.
-    WaitPrimary,
+    /// The primary will come back sooner than a failover could complete
+    /// (`candidate`: the replica the engine would have promoted), or no
+    /// replica can take over (`candidate` is `None`).
+    WaitPrimary { candidate: Option<String> },
     /// A delayed replica that has not applied the damage is replayed to
     /// just before it and promoted.
     DelayedReplica { replica: String },
@@ -197,7 +198,7 @@ impl RecoveryHow {
     pub fn is_wait(&self) -> bool {
         matches!(
             self,
-            RecoveryHow::WaitPrimary | RecoveryHow::WaitReplica { .. }
+            RecoveryHow::WaitPrimary { .. } | RecoveryHow::WaitReplica { .. }
         )
     }
 
@@ -230,7 +231,7 @@ impl Display for RecoveryHow {
                 f,
                 "wait for replica {replica}, which still holds the data, to come back"
             ),
-            RecoveryHow::WaitPrimary => f.write_str("wait for the primary to come back"),
+            RecoveryHow::WaitPrimary { .. } => f.write_str("wait for the primary to come back"),
             RecoveryHow::DelayedReplica { replica } => write!(
                 f,
                 "delayed replica {replica} replayed to just before the damage and promoted"
@@ -460,7 +461,7 @@ mod tests {
                 "wait for replica db3, which still holds the data, to come back",
             ),
             (
-                RecoveryHow::WaitPrimary.to_string(),
+                RecoveryHow::WaitPrimary { candidate: None }.to_string(),
                 "wait for the primary to come back",
             ),
             (

@@ -20,13 +20,14 @@ pub(super) enum Plan {
 }
 
 /// What [`Sim::plan_primary_recovery`] chose, told in words only when
-/// recording.
+/// recording (`WaitPrimary` with the replica it would have promoted, if
+/// one could be).
 pub(super) enum PlanStory {
     Failover { automatic: bool, to: NodeId },
     Restore(RestorePlan),
     StartEmpty,
     WaitReplica(NodeId),
-    WaitPrimary,
+    WaitPrimary(Option<NodeId>),
 }
 
 pub(super) struct Recovery {
@@ -251,7 +252,7 @@ impl Sim<'_, '_> {
         let (plan, ready, story, window) = plan.unwrap_or((
             Plan::Wait,
             back_at.unwrap_or(self.now) - self.now,
-            PlanStory::WaitPrimary,
+            PlanStory::WaitPrimary(candidate.map(|(c, _)| c)),
             Some(0),
         ));
         self.epoch += 1;
@@ -286,7 +287,9 @@ impl Sim<'_, '_> {
             PlanStory::WaitReplica(m) => RecoveryHow::WaitReplica {
                 replica: self.sc.nodes[m].name.clone(),
             },
-            PlanStory::WaitPrimary => RecoveryHow::WaitPrimary,
+            PlanStory::WaitPrimary(c) => RecoveryHow::WaitPrimary {
+                candidate: c.map(|c| self.sc.nodes[c].name.clone()),
+            },
         }
     }
 
