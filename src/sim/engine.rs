@@ -451,13 +451,13 @@ impl Sim<'_, '_> {
             if st.stale
                 && st.disk == Disk::Ok
                 && !st.crashed
-                && !self.zone_is_down(self.node_zone(n))
+                && !self.topo.zone_is_down(self.topo.node_zone(n))
                 && n != self.primary
             {
                 self.start_rebuild(n);
             }
         }
-        let primary_up = self.node_up(self.primary);
+        let primary_up = self.topo.node_up(self.primary);
         let recovery_changed = match &self.recovery {
             None if !primary_up => {
                 self.plan_primary_recovery();

@@ -70,7 +70,7 @@ impl Sim<'_, '_> {
         if s.disk != Disk::Ok {
             return None;
         }
-        let z = self.node_zone(n);
+        let z = self.topo.node_zone(n);
         let r = self.sc.zones[z].region;
         let mut t = self.now;
         if s.crashed {
@@ -94,7 +94,7 @@ impl Sim<'_, '_> {
             if n == p
                 || self.topo.nodes[n].role != Role::Replica
                 || self.topo.nodes[n].stale
-                || !self.node_up(n)
+                || !self.topo.node_up(n)
             {
                 continue;
             }
@@ -241,7 +241,7 @@ impl Sim<'_, '_> {
                     m != p
                         && self.topo.nodes[m].role == Role::Replica
                         && !self.topo.nodes[m].stale
-                        && !self.node_up(m)
+                        && !self.topo.node_up(m)
                 })
                 .filter_map(|m| self.return_time(m).map(|t| (t, m)))
                 .min();
@@ -300,7 +300,7 @@ impl Sim<'_, '_> {
         self.ctx = rec.incident;
         match rec.plan {
             Plan::Failover { to, position } => {
-                if !self.node_up(to) || self.topo.nodes[to].stale {
+                if !self.topo.node_up(to) || self.topo.nodes[to].stale {
                     // The chosen replica failed meanwhile: choose again.
                     self.plan_primary_recovery();
                     return;
@@ -343,8 +343,8 @@ impl Sim<'_, '_> {
     /// Puts freshly restored data on node `n` (new hardware, in a surviving
     /// region if its own is down) and makes every other copy resync from it.
     pub(super) fn install_fresh_copy(&mut self, n: NodeId, position: Micros) {
-        if self.zone_is_down(self.node_zone(n)) {
-            let elsewhere = (0..self.sc.zones.len()).find(|&z| !self.zone_is_down(z));
+        if self.topo.zone_is_down(self.topo.node_zone(n)) {
+            let elsewhere = (0..self.sc.zones.len()).find(|&z| !self.topo.zone_is_down(z));
             self.topo.nodes[n].zone = elsewhere.unwrap_or(self.topo.nodes[n].zone);
         }
         let st = &mut self.topo.nodes[n];

@@ -42,7 +42,7 @@ impl Sim<'_, '_> {
             && n != self.primary
             && self.topo.nodes[n].role == Role::Replica
             && !self.topo.nodes[n].stale
-            && self.node_up(n)
+            && self.topo.node_up(n)
             && !self.partitioned(self.node_region(n), primary_region)
     }
 

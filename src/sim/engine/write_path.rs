@@ -39,7 +39,7 @@ impl Sim<'_, '_> {
             .filter(|&(k, &z)| {
                 let r = self.sc.zones[z].region;
                 !self.pool.servers[k].crashed
-                    && !self.zone_is_down(z)
+                    && !self.topo.zone_is_down(z)
                     && (!self.partitioned(r, pr)
                         || old_region.is_some_and(|o| !self.partitioned(r, o)))
             })

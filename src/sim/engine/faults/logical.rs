@@ -82,7 +82,7 @@ impl Sim<'_, '_> {
         for n in 0..self.topo.nodes.len() {
             if n == self.primary
                 || self.topo.nodes[n].mode != ReplicationMode::Delayed
-                || !self.node_up(n)
+                || !self.topo.node_up(n)
                 || self.topo.nodes[n].stale
                 || self.topo.nodes[n].data_since > c
             {
@@ -181,7 +181,7 @@ impl Sim<'_, '_> {
             return;
         };
         self.ctx = self.logs.corruptions[l.corruption].incident;
-        if l.promote.is_some_and(|n| !self.node_up(n)) {
+        if l.promote.is_some_and(|n| !self.topo.node_up(n)) {
             // The delayed replica failed during the recovery: choose again.
             self.on_detect(l.corruption);
             return;

@@ -35,7 +35,9 @@ impl Sim<'_, '_> {
         self.topo.nodes[node].crashed = false;
         self.replan = true;
         self.schedule_crash(node);
-        if self.topo.nodes[node].disk == Disk::Ok && !self.zone_is_down(self.node_zone(node)) {
+        if self.topo.nodes[node].disk == Disk::Ok
+            && !self.topo.zone_is_down(self.topo.node_zone(node))
+        {
             self.note_with(|s| Happening::Up {
                 component: Component::Node(s.sc.nodes[node].name.clone()),
             });
@@ -152,7 +154,7 @@ impl Sim<'_, '_> {
             self.schedule_disk_failure(n);
             return;
         }
-        if self.zone_is_down(self.node_zone(n)) {
+        if self.topo.zone_is_down(self.topo.node_zone(n)) {
             // The new disk waits for its zone; then it is re-seeded.
             self.topo.nodes[n].disk = Disk::Ok;
             self.topo.nodes[n].stale = true;

@@ -87,7 +87,8 @@ impl Sim<'_, '_> {
             component: Component::Zone(s.sc.zones[z].name.clone()),
             why: DownReason::ZoneOutage { lasts: d },
         });
-        if self.topo.nodes[self.primary].role == Role::Primary && self.node_zone(self.primary) == z
+        if self.topo.nodes[self.primary].role == Role::Primary
+            && self.topo.node_zone(self.primary) == z
         {
             self.replan = true;
         }
