@@ -10,4 +10,6 @@ pub mod story;
 
 pub use engine::Engine;
 pub use outcome::{Happening, Incident, Record, SmallStr, TrialOutcome};
-pub use story::{Component, DegradedWhy, DownReason, ProtectedWhy, RecoveryHow, RestoreHow};
+pub use story::{
+    Component, DegradedWhy, DownReason, ProtectedWhy, RecoveryHow, RestoreHow, StopReason, UnderWay,
+};

@@ -268,7 +268,7 @@ impl Narrator<'_> {
                 Happening::WritesStopped { why } => Some(format!(
                     "{} are rejected: {}.",
                     capitalize(&self.nouns),
-                    why.replace("; ", ", ")
+                    why.prose()
                 )),
                 Happening::WritesResumed { after } => Some(if r.at - after == t0 {
                     format!("{} are accepted again.", capitalize(&self.nouns))
@@ -336,14 +336,10 @@ impl Narrator<'_> {
                     format_count(*lost_writes),
                     self.nouns_for(*lost_writes)
                 )),
-                Happening::Degraded { why } => Some(format!(
-                    "Protection drops: {}.",
-                    why.to_string().replacen(": ", ", so ", 1)
-                )),
-                Happening::Protected { why } => Some(format!(
-                    "Protection is back: {}.",
-                    why.to_string().replacen(": ", ", so ", 1)
-                )),
+                Happening::Degraded { why } => Some(format!("Protection drops: {}.", why.prose())),
+                Happening::Protected { why } => {
+                    Some(format!("Protection is back: {}.", why.prose()))
+                }
                 Happening::Rebuilding { node, ready_in } => {
                     let p = &self.sc.nodes[cast.primary].name;
                     Some(format!(

@@ -43,7 +43,9 @@ use super::backup::{BackupWorld, RestorePlan, plan_pitr, plan_restore};
 use super::outcome::{Happening, Incident, Record, SmallStr, TrialOutcome};
 use super::queue::EventQueue;
 use super::rng::{StreamRng, fnv1a, mix64, stream_from, trial_seed};
-use super::story::{Component, DegradedWhy, DownReason, ProtectedWhy, RecoveryHow, RestoreHow};
+use super::story::{
+    Component, DegradedWhy, DownReason, ProtectedWhy, RecoveryHow, RestoreHow, StopReason, UnderWay,
+};
 use crate::dist::Dist;
 use crate::scenario::{
     FailoverMode, FaultKind, MigrationEffect, NodeId, RegionId, ReplicationMode, Role, Scenario,

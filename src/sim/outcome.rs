@@ -1,7 +1,7 @@
 //! What one trial produced: totals, incidents, and (on request) the
 //! record of what happened, for `explain` and the timeline chart.
 
-use super::story::{Component, DegradedWhy, DownReason, ProtectedWhy, RecoveryHow};
+use super::story::{Component, DegradedWhy, DownReason, ProtectedWhy, RecoveryHow, StopReason};
 use crate::scenario::{Disruption, FaultKind};
 use crate::units::Micros;
 use serde::Serialize;
@@ -132,7 +132,7 @@ pub enum Happening {
     /// A component serves again.
     Up { component: Component },
     /// The write path stops accepting writes.
-    WritesStopped { why: String },
+    WritesStopped { why: StopReason },
     /// The write path accepts writes again.
     WritesResumed { after: Micros },
     /// Recovery chosen for a primary that is down.

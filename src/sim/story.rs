@@ -26,7 +26,8 @@ serialize_as_text!(
     RecoveryHow,
     RestoreHow,
     DegradedWhy,
-    ProtectedWhy
+    ProtectedWhy,
+    StopReason
 );
 
 /// A part of the system that stops serving and serves again.
@@ -315,18 +316,35 @@ pub enum DegradedWhy {
     SemiSyncFallback { timeout: Micros },
 }
 
-impl Display for DegradedWhy {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+impl DegradedWhy {
+    /// The cause and its effect joined by `sep` (`: ` in the record,
+    /// `, so ` in prose).
+    pub fn write_with(&self, f: &mut impl Write, sep: &str) -> fmt::Result {
         match self {
-            DegradedWhy::SyncUnreachable => f.write_str(
-                "no synchronous replica is reachable: writes continue unprotected, as async",
+            DegradedWhy::SyncUnreachable => write!(
+                f,
+                "no synchronous replica is reachable{sep}writes continue unprotected, as async"
             ),
             DegradedWhy::SemiSyncFallback { timeout } => write!(
                 f,
-                "no semi-sync replica acknowledges: writes wait {} then continue as async",
+                "no semi-sync replica acknowledges{sep}writes wait {} then continue as async",
                 human_duration(*timeout)
             ),
         }
+    }
+
+    /// The reason as a sentence's clause: cause, so effect.
+    pub fn prose(&self) -> String {
+        let mut s = String::new();
+        self.write_with(&mut s, ", so ")
+            .expect("writing to a String");
+        s
+    }
+}
+
+impl Display for DegradedWhy {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        self.write_with(f, ": ")
     }
 }
 
@@ -344,14 +362,122 @@ pub enum ProtectedWhy {
     SemiSyncBack,
 }
 
+impl ProtectedWhy {
+    /// The cause and its effect joined by `sep` (`: ` in the record,
+    /// `, so ` in prose).
+    pub fn write_with(&self, f: &mut impl Write, sep: &str) -> fmt::Result {
+        match self {
+            ProtectedWhy::SyncBack => {
+                f.write_str("a synchronous replica acknowledges writes again")
+            }
+            ProtectedWhy::SemiSyncBack => write!(
+                f,
+                "a semi-sync replica caught up{sep}writes are acknowledged only once a replica has them"
+            ),
+        }
+    }
+
+    /// The reason as a sentence's clause: cause, so effect.
+    pub fn prose(&self) -> String {
+        let mut s = String::new();
+        self.write_with(&mut s, ", so ")
+            .expect("writing to a String");
+        s
+    }
+}
+
 impl Display for ProtectedWhy {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ProtectedWhy::SyncBack => "a synchronous replica acknowledges writes again",
-            ProtectedWhy::SemiSyncBack => {
-                "a semi-sync replica caught up: writes are acknowledged only once a replica has them"
+        self.write_with(f, ": ")
+    }
+}
+
+/// Why the write path stops accepting writes: the first of its conditions
+/// that fails, in the order the write path checks them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StopReason {
+    /// A restore to a point before logical damage is under way.
+    Restoring,
+    /// The primary lost its lease (a partition) and refuses writes.
+    Fenced { primary: String },
+    /// The primary is down, with the recovery under way if one is.
+    PrimaryDown {
+        primary: String,
+        under_way: Option<UnderWay>,
+    },
+    /// A schema migration holds a lock.
+    MigrationLock,
+    /// No synchronous replica can acknowledge (`sync_on_replica_down = "block"`).
+    SyncBlocks,
+    /// Semi-sync waits out its timeout.
+    SemiSyncWait,
+    /// Too few API servers serve.
+    ApiShort {
+        healthy: u32,
+        servers: usize,
+        needed: u32,
+    },
+    /// None of the above (kept so that a stop is always told).
+    Rejected,
+}
+
+/// The recovery of a primary that is down, as the write path tells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnderWay {
+    Failover,
+    Restore,
+}
+
+impl StopReason {
+    /// The reason written with `sep` between its clauses (`; ` in the
+    /// record, `, ` in prose).
+    pub fn write_with(&self, f: &mut impl Write, sep: &str) -> fmt::Result {
+        match self {
+            StopReason::Restoring => {
+                f.write_str("the database is being restored to a point before the damage")
             }
-        })
+            StopReason::Fenced { primary } => write!(
+                f,
+                "the primary {primary} is fenced: it lost its lease and refuses writes"
+            ),
+            StopReason::PrimaryDown { primary, under_way } => {
+                write!(f, "the primary {primary} is down")?;
+                match under_way {
+                    Some(UnderWay::Failover) => write!(f, "{sep}failover in progress"),
+                    Some(UnderWay::Restore) => write!(f, "{sep}restore in progress"),
+                    None => Ok(()),
+                }
+            }
+            StopReason::MigrationLock => f.write_str("a schema migration holds the database"),
+            StopReason::SyncBlocks => {
+                f.write_str("no synchronous replica can acknowledge: writes block")
+            }
+            StopReason::SemiSyncWait => {
+                f.write_str("semi-sync waits for a replica acknowledgement")
+            }
+            StopReason::ApiShort {
+                healthy,
+                servers,
+                needed,
+            } => write!(
+                f,
+                "only {healthy} of {servers} API servers can serve (at least {needed} needed)"
+            ),
+            StopReason::Rejected => f.write_str("writes are rejected"),
+        }
+    }
+
+    /// The reason as a sentence's clause (`, ` between its parts).
+    pub fn prose(&self) -> String {
+        let mut s = String::new();
+        self.write_with(&mut s, ", ").expect("writing to a String");
+        s
+    }
+}
+
+impl Display for StopReason {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        self.write_with(f, "; ")
     }
 }
 
@@ -522,7 +648,67 @@ mod tests {
                 "a semi-sync replica caught up: writes are acknowledged only once a replica has them",
             ),
         ];
-        for (got, want) in &table {
+        let down = |under_way| StopReason::PrimaryDown {
+            primary: "db1".into(),
+            under_way,
+        };
+        let stops: Vec<(String, &str)> = vec![
+            (
+                StopReason::Restoring.to_string(),
+                "the database is being restored to a point before the damage",
+            ),
+            (
+                StopReason::Fenced {
+                    primary: "db1".into(),
+                }
+                .to_string(),
+                "the primary db1 is fenced: it lost its lease and refuses writes",
+            ),
+            (
+                down(Some(UnderWay::Failover)).to_string(),
+                "the primary db1 is down; failover in progress",
+            ),
+            (
+                down(Some(UnderWay::Restore)).to_string(),
+                "the primary db1 is down; restore in progress",
+            ),
+            (down(None).to_string(), "the primary db1 is down"),
+            (
+                down(Some(UnderWay::Failover)).prose(),
+                "the primary db1 is down, failover in progress",
+            ),
+            (
+                StopReason::MigrationLock.to_string(),
+                "a schema migration holds the database",
+            ),
+            (
+                StopReason::SyncBlocks.to_string(),
+                "no synchronous replica can acknowledge: writes block",
+            ),
+            (
+                StopReason::SemiSyncWait.to_string(),
+                "semi-sync waits for a replica acknowledgement",
+            ),
+            (
+                StopReason::ApiShort {
+                    healthy: 1,
+                    servers: 4,
+                    needed: 2,
+                }
+                .to_string(),
+                "only 1 of 4 API servers can serve (at least 2 needed)",
+            ),
+            (StopReason::Rejected.to_string(), "writes are rejected"),
+            (
+                DegradedWhy::SemiSyncFallback { timeout: 10 * s }.prose(),
+                "no semi-sync replica acknowledges, so writes wait 10 s then continue as async",
+            ),
+            (
+                ProtectedWhy::SemiSyncBack.prose(),
+                "a semi-sync replica caught up, so writes are acknowledged only once a replica has them",
+            ),
+        ];
+        for (got, want) in table.iter().chain(&stops) {
             assert_eq!(got, want);
         }
         // Serialized, each is the JSON string of that text.
