@@ -25,7 +25,7 @@
 
 pub use crate::format::{format_availability, format_count};
 use crate::scenario::{NodeId, ReplicationMode, Scenario, SyncDown};
-use crate::sim::{Happening, Record, TrialOutcome};
+use crate::sim::{Component, Happening, Record, RecoveryHow, TrialOutcome};
 use crate::units::{Micros, clock};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -91,7 +91,7 @@ struct Cast {
 /// `network A <-> B`, `api-K`.
 #[derive(Clone, Debug, Default)]
 struct World {
-    down: BTreeSet<String>,
+    down: BTreeSet<Component>,
 }
 
 /// How a lost write came to be lost, for the summary.
@@ -172,16 +172,15 @@ impl<'a> Narrator<'a> {
                         cast.mode[f] = cast.mode[t];
                         cast.active[f] = cast.active[t];
                         cast.primary = t;
-                        world.down.insert(from.clone());
+                        world.down.insert(Component::Node(from.clone()));
                     }
                 }
-                Happening::Restored { how, .. } if how.contains("promoted") => {
-                    // A delayed replica replayed and promoted: the record
-                    // names it only in its text.
-                    if let Some(t) = sc.nodes.iter().position(|x| {
-                        how.split_whitespace()
-                            .any(|w| w.trim_matches(|c: char| c == ',') == x.name)
-                    }) {
+                Happening::Restored {
+                    how: RecoveryHow::DelayedReplica { replica },
+                    ..
+                } => {
+                    // A delayed replica replayed and promoted.
+                    if let Some(t) = node(replica) {
                         let f = cast.primary;
                         cast.mode[f] = cast.mode[t];
                         cast.active[f] = cast.active[t];
@@ -192,7 +191,7 @@ impl<'a> Narrator<'a> {
                     world.down.insert(component.clone());
                 }
                 Happening::Rebuilding { node, .. } => {
-                    world.down.insert(node.clone());
+                    world.down.insert(Component::Node(node.clone()));
                 }
                 Happening::Up { component } => {
                     world.down.remove(component);
@@ -312,14 +311,14 @@ impl<'a> Narrator<'a> {
         let z = self.sc.nodes[n].zone;
         let zone = &self.sc.zones[z];
         let region = &self.sc.regions[zone.region].name;
-        if w.down.contains(&format!("region {region}")) {
+        if w.down.contains(&Component::Region(region.clone())) {
             Some(format!("{name} is in region {region}, which is down too"))
-        } else if w.down.contains(&format!("zone {}", zone.name)) {
+        } else if w.down.contains(&Component::Zone(zone.name.clone())) {
             Some(format!(
                 "{name} is in zone {}, which is down too",
                 zone.name
             ))
-        } else if w.down.contains(name) {
+        } else if w.down.contains(&Component::Node(name.clone())) {
             Some(format!("{name} is down too"))
         } else {
             None
@@ -347,11 +346,11 @@ impl<'a> Narrator<'a> {
             .enumerate()
             .filter(|&(k, &z)| {
                 let zone = &self.sc.zones[z];
-                !w.down.contains(&format!("api-{k}"))
-                    && !w.down.contains(&format!("zone {}", zone.name))
-                    && !w
-                        .down
-                        .contains(&format!("region {}", self.sc.regions[zone.region].name))
+                !w.down.contains(&Component::Api(format!("api-{k}")))
+                    && !w.down.contains(&Component::Zone(zone.name.clone()))
+                    && !w.down.contains(&Component::Region(
+                        self.sc.regions[zone.region].name.clone(),
+                    ))
             })
             .count() as u32;
         if up >= api.min_healthy {
@@ -364,7 +363,7 @@ impl<'a> Narrator<'a> {
             .collect();
         if regions.len() == 1 {
             let r = &self.sc.regions[*regions.iter().next().expect("one")].name;
-            if w.down.contains(&format!("region {r}")) {
+            if w.down.contains(&Component::Region(r.clone())) {
                 return Some(format!(
                     "every API server is in {r}, which is still down (a database without application servers beside it cannot take {})",
                     self.nouns
@@ -565,21 +564,27 @@ mod tests {
 
     #[test]
     fn announced_durations_are_read_from_the_reason() {
+        use crate::sim::DownReason;
+        use crate::units::{SECOND, human_duration};
+        let told = |w: DownReason| human_duration(w.announced());
         assert_eq!(
-            Narrator::announced("process crashed; restarts in 21 s").as_deref(),
-            Some("21 s")
+            told(DownReason::ProcessCrash {
+                restart_in: 21 * SECOND
+            }),
+            "21 s"
         );
         assert_eq!(
-            Narrator::announced("disk lost: its copy of the data is gone; new disk in 30 min")
-                .as_deref(),
-            Some("30 min")
+            told(DownReason::DiskLost {
+                new_disk_in: 1800 * SECOND
+            }),
+            "30.0 min"
         );
         assert_eq!(
-            Narrator::announced(
-                "region outage for 2.2 h; the data center is destroyed with every disk and backup in it"
-            )
-            .as_deref(),
-            Some("2.2 h")
+            told(DownReason::RegionOutage {
+                lasts: 7920 * SECOND,
+                destroyed: true
+            }),
+            "2.2 h"
         );
     }
 }

@@ -6,6 +6,10 @@ pub mod engine;
 pub mod outcome;
 pub mod queue;
 pub mod rng;
+pub mod story;
 
 pub use engine::Engine;
 pub use outcome::{Happening, Incident, Record, SmallStr, TrialOutcome};
+pub use story::{
+    Component, DegradedWhy, DownReason, ProtectedWhy, RecoveryHow, RestoreHow, StopReason, UnderWay,
+};

@@ -1,7 +1,7 @@
 //! Which incident each record belongs to, for the records the engine
 //! leaves untagged.
 
-use crate::sim::{Happening, Record};
+use crate::sim::{Component, Happening, Record};
 use std::collections::BTreeMap;
 
 /// The incident each record belongs to.
@@ -32,7 +32,7 @@ pub fn attribute(records: &[Record]) -> Vec<Option<usize>> {
         }
     }
     let mut out: Vec<Option<usize>> = vec![None; records.len()];
-    let mut downed: BTreeMap<String, Option<usize>> = BTreeMap::new();
+    let mut downed: BTreeMap<Component, Option<usize>> = BTreeMap::new();
     let mut stop_owner: Option<Option<usize>> = None;
     for (i, r) in records.iter().enumerate() {
         let same_instant = || {
@@ -61,7 +61,7 @@ pub fn attribute(records: &[Record]) -> Vec<Option<usize>> {
                 downed.insert(component.clone(), inc);
             }
             Happening::Rebuilding { node, .. } => {
-                downed.insert(node.clone(), inc);
+                downed.insert(Component::Node(node.clone()), inc);
             }
             Happening::Up { component } => {
                 downed.remove(component);

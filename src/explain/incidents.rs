@@ -93,7 +93,7 @@ impl Narrator<'_> {
                 | FaultKind::Partition
         );
         let eventful = idxs.iter().any(|&k| match &self.rec[k].what {
-            Happening::Down { why, .. } => why.contains("destroyed") || why.starts_with("disk"),
+            Happening::Down { why, .. } => why.destroys_data(),
             Happening::Fault { .. } | Happening::Up { .. } => false,
             _ => true,
         });

@@ -1,31 +1,27 @@
 //! One incident told: the fault, what the system did, and the recovery.
 
 use super::Narrator;
-use super::phrases::{capitalize, join_and, lower_first, strip_recovery_noun};
+use super::phrases::{capitalize, how_prose, join_and, lower_first};
 use crate::format::{format_count, pct_prose};
 use crate::scenario::{FaultKind, MigrationEffect};
-use crate::sim::Happening;
+use crate::sim::{Component, DownReason, Happening, RecoveryHow};
 use crate::units::{Micros, human_duration};
 use std::collections::BTreeSet;
 
 impl Narrator<'_> {
-    /// The duration a `why` announces: `restarts in 21 s` -> `21 s`.
-    pub(super) fn announced(why: &str) -> Option<String> {
-        why.split("; ").find_map(|seg| {
-            [" in ", " for "].iter().find_map(|k| {
-                let (_, rest) = seg.rsplit_once(k)?;
-                rest.starts_with(|c: char| c.is_ascii_digit())
-                    .then(|| rest.to_string())
-            })
+    /// The first `Down` of `component` among `idxs`.
+    fn down_why(&self, idxs: &[usize], component: &Component) -> Option<&DownReason> {
+        idxs.iter().find_map(|&i| match &self.rec[i].what {
+            Happening::Down { component: c, why } if c == component => Some(why),
+            _ => None,
         })
     }
 
-    /// The first `Down` of `component` among `idxs` at or after position `from`.
-    fn down_why(&self, idxs: &[usize], component: &str) -> Option<String> {
-        idxs.iter().find_map(|&i| match &self.rec[i].what {
-            Happening::Down { component: c, why } if c == component => Some(why.clone()),
-            _ => None,
-        })
+    /// The duration the `Down` of `component` announces (its restart, new
+    /// disk or outage), told: `21 s`.
+    fn announced(&self, idxs: &[usize], component: Component) -> Option<String> {
+        self.down_why(idxs, &component)
+            .map(|w| human_duration(w.announced()))
     }
 
     fn fault_sentence(
@@ -41,8 +37,7 @@ impl Narrator<'_> {
         let mut s = match kind {
             FaultKind::ApiCrash => {
                 let t = self
-                    .down_why(idxs, target)
-                    .and_then(|w| Self::announced(&w))
+                    .announced(idxs, Component::Api(target.to_string()))
                     .map(|d| format!("; the orchestrator replaces it in {d}"))
                     .unwrap_or_default();
                 format!("API server {target} crashes{t}.")
@@ -50,8 +45,7 @@ impl Narrator<'_> {
             FaultKind::DbCrash => match self.node(target) {
                 Some(n) => {
                     let t = self
-                        .down_why(idxs, target)
-                        .and_then(|w| Self::announced(&w))
+                        .announced(idxs, Component::Node(target.to_string()))
                         .map(|d| format!(" It restarts by itself in {d}, its data intact on disk."))
                         .unwrap_or_default();
                     format!(
@@ -64,8 +58,7 @@ impl Narrator<'_> {
             FaultKind::DiskLoss => match self.node(target) {
                 Some(n) => {
                     let t = self
-                        .down_why(idxs, target)
-                        .and_then(|w| Self::announced(&w))
+                        .announced(idxs, Component::Node(target.to_string()))
                         .map(|d| format!(" A new disk takes {d} to arrive."))
                         .unwrap_or_default();
                     format!(
@@ -77,8 +70,7 @@ impl Narrator<'_> {
             },
             FaultKind::ZoneOutage => {
                 let d = self
-                    .down_why(idxs, &format!("zone {target}"))
-                    .and_then(|w| Self::announced(&w))
+                    .announced(idxs, Component::Zone(target.to_string()))
                     .map(|d| format!(" for {d}"))
                     .unwrap_or_default();
                 let (place, inside) = match self.zone_of(target) {
@@ -114,11 +106,9 @@ impl Narrator<'_> {
                 }
             }
             FaultKind::RegionOutage => {
-                let why = self.down_why(idxs, &format!("region {target}"));
+                let why = self.down_why(idxs, &Component::Region(target.to_string()));
                 let d = why
-                    .as_deref()
-                    .and_then(Self::announced)
-                    .map(|d| format!(" for {d}"))
+                    .map(|w| format!(" for {}", human_duration(w.announced())))
                     .unwrap_or_default();
                 let mut inside = match self.region_of(target) {
                     Some(r) => self.contents(&self.sc.regions[r].zones.clone(), cast),
@@ -136,7 +126,7 @@ impl Narrator<'_> {
                 } else {
                     format!("Region {target} goes down{d}, with {}.", join_and(&inside))
                 };
-                if why.is_some_and(|w| w.contains("destroyed")) {
+                if why.is_some_and(DownReason::destroys_data) {
                     s.push_str(
                         " Worse, its data center is destroyed: every disk and backup in it is gone.",
                     );
@@ -145,8 +135,7 @@ impl Narrator<'_> {
             }
             FaultKind::Partition => {
                 let d = self
-                    .down_why(idxs, &format!("network {target}"))
-                    .and_then(|w| Self::announced(&w))
+                    .announced(idxs, Component::Network(target.to_string()))
                     .map(|d| format!(" for {d}"))
                     .unwrap_or_default();
                 let pair = target.replace(" <-> ", " and ");
@@ -225,11 +214,6 @@ impl Narrator<'_> {
         format!("{what} {how}.")
     }
 
-    pub(super) fn failover_target(how: &str) -> Option<&str> {
-        let (_, rest) = how.split_once("failover to ")?;
-        Some(rest.split(" (").next().unwrap_or(rest))
-    }
-
     /// One incident (or a loose group of records), told.
     pub(super) fn paragraph(&self, idxs: &[usize]) -> String {
         let t0 = self.rec[idxs[0]].at;
@@ -258,14 +242,10 @@ impl Narrator<'_> {
                 Happening::Fault { kind, target, note } => {
                     // The Down records the fault itself causes are part of it.
                     for &j in &same_instant_rest {
-                        if let Happening::Down { component, .. } = &self.rec[j].what {
-                            let own = component == target
-                                || component == &format!("zone {target}")
-                                || component == &format!("region {target}")
-                                || component == &format!("network {target}");
-                            if own {
-                                merged.insert(j);
-                            }
+                        if let Happening::Down { component, .. } = &self.rec[j].what
+                            && component.name() == target
+                        {
+                            merged.insert(j);
                         }
                     }
                     if *kind == FaultKind::Migration {
@@ -288,7 +268,7 @@ impl Narrator<'_> {
                 Happening::WritesStopped { why } => Some(format!(
                     "{} are rejected: {}.",
                     capitalize(&self.nouns),
-                    why.replace("; ", ", ")
+                    why.prose()
                 )),
                 Happening::WritesResumed { after } => Some(if r.at - after == t0 {
                     format!("{} are accepted again.", capitalize(&self.nouns))
@@ -304,8 +284,8 @@ impl Narrator<'_> {
                     ready_in,
                     window,
                 } => {
-                    if how.contains("failover to ") {
-                        pending_failover = Self::failover_target(how).map(str::to_string);
+                    if let RecoveryHow::Failover { to, .. } = how {
+                        pending_failover = Some(to.clone());
                     }
                     Some(self.plan_sentence(how, *ready_in, *window, logical, cast, world))
                 }
@@ -342,7 +322,7 @@ impl Narrator<'_> {
                     };
                     Some(format!(
                         "The {} is done: the data is back as it was {} earlier.{lost}",
-                        strip_recovery_noun(how),
+                        how_prose(how),
                         human_duration(*window)
                     ))
                 }
@@ -356,14 +336,10 @@ impl Narrator<'_> {
                     format_count(*lost_writes),
                     self.nouns_for(*lost_writes)
                 )),
-                Happening::Degraded { why } => Some(format!(
-                    "Protection drops: {}.",
-                    why.replacen(": ", ", so ", 1)
-                )),
-                Happening::Protected { why } => Some(format!(
-                    "Protection is back: {}.",
-                    why.replacen(": ", ", so ", 1)
-                )),
+                Happening::Degraded { why } => Some(format!("Protection drops: {}.", why.prose())),
+                Happening::Protected { why } => {
+                    Some(format!("Protection is back: {}.", why.prose()))
+                }
                 Happening::Rebuilding { node, ready_in } => {
                     let p = &self.sc.nodes[cast.primary].name;
                     Some(format!(

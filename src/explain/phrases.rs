@@ -1,5 +1,6 @@
 //! Small pieces of English: plurals, articles, lists, spans of time.
 
+use crate::sim::RecoveryHow;
 use crate::units::{DAY, Micros, human_duration};
 
 /// The plural of a write noun: `order` -> `orders`, `entry` -> `entries`.
@@ -108,9 +109,12 @@ pub(super) fn lower_first(s: &str) -> String {
     }
 }
 
-/// `restore of the full backup + 1 incremental(s)` reads fine after "a";
-/// `point-in-time recovery (...)` too. Kept as one place to adjust.
-pub(super) fn strip_recovery_noun(how: &str) -> String {
-    how.replace("incremental(s)", "incrementals")
-        .replace("+ 1 incrementals", "+ 1 incremental")
+/// A recovery as a noun phrase that reads fine after "a" or "the":
+/// `restore of the full backup + 2 incrementals`, `point-in-time recovery
+/// (...)`. Kept as one place to adjust.
+pub(super) fn how_prose(how: &RecoveryHow) -> String {
+    match how {
+        RecoveryHow::Restore(r) => r.prose(),
+        other => other.to_string(),
+    }
 }

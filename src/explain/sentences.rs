@@ -1,11 +1,11 @@
 //! The sentences a paragraph is made of: cost, a component down and up
 //! again, the recovery plan, a promotion.
 
-use super::phrases::{capitalize, join_and, strip_recovery_noun};
+use super::phrases::{capitalize, how_prose, join_and};
 use super::{Cast, Narrator, World};
 use crate::format::format_count;
 use crate::scenario::{FailoverMode, NodeId};
-use crate::sim::Happening;
+use crate::sim::{Component, DownReason, Happening, RecoveryHow};
 use crate::units::{Micros, human_duration};
 
 impl Narrator<'_> {
@@ -39,38 +39,42 @@ impl Narrator<'_> {
         format!("Cost: {down_s}, {lost_s}.")
     }
 
-    pub(super) fn down_sentence(&self, component: &str, why: &str, cast: &Cast) -> String {
-        let why = why.replace("; ", ", ");
-        match self.node(component) {
-            Some(n) if why.starts_with("disk lost") => format!(
-                "{} loses its disk ({why}).",
+    pub(super) fn down_sentence(
+        &self,
+        component: &Component,
+        why: &DownReason,
+        cast: &Cast,
+    ) -> String {
+        let node = match component {
+            Component::Node(name) => self.node(name),
+            _ => None,
+        };
+        let said = why.prose();
+        match node {
+            Some(n) if matches!(why, DownReason::DiskLost { .. }) => format!(
+                "{} loses its disk ({said}).",
                 capitalize(&self.node_role(n, cast))
             ),
-            Some(n) => format!("{} is down ({why}).", capitalize(&self.node_role(n, cast))),
-            None => format!("{} is down ({why}).", capitalize(component)),
+            Some(n) => format!("{} is down ({said}).", capitalize(&self.node_role(n, cast))),
+            None => format!("{} is down ({said}).", capitalize(&component.to_string())),
         }
     }
 
     pub(super) fn up_sentence(
         &self,
-        component: &str,
+        component: &Component,
         cast: &Cast,
         pending_failover: &Option<String>,
         idxs: &[usize],
         k: usize,
     ) -> Option<String> {
-        if let Some(rest) = component.strip_prefix("zone ") {
-            return Some(format!("Zone {rest} is back."));
-        }
-        if let Some(rest) = component.strip_prefix("region ") {
-            return Some(format!("Region {rest} is back."));
-        }
-        if component.starts_with("network ") {
-            return Some("The network heals.".into());
-        }
-        if component.starts_with("api-") {
-            return Some(format!("API server {component} is back."));
-        }
+        let component = match component {
+            Component::Zone(z) => return Some(format!("Zone {z} is back.")),
+            Component::Region(r) => return Some(format!("Region {r} is back.")),
+            Component::Network(_) => return Some("The network heals.".into()),
+            Component::Api(a) => return Some(format!("API server {a} is back.")),
+            Component::Node(name) => name,
+        };
         let n = self.node(component)?;
         let rebuilt = idxs.iter().take_while(|&&j| j < k).any(|&j| {
             matches!(&self.rec[j].what, Happening::Rebuilding { node, .. } if node == component)
@@ -105,7 +109,7 @@ impl Narrator<'_> {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn plan_sentence(
         &self,
-        how: &str,
+        how: &RecoveryHow,
         ready_in: Micros,
         window: Option<Micros>,
         logical: bool,
@@ -114,7 +118,7 @@ impl Narrator<'_> {
     ) -> String {
         let p = cast.primary;
         let pname = &self.sc.nodes[p].name;
-        if how.starts_with("wait") {
+        if how.is_wait() {
             let replicas: Vec<NodeId> = (0..self.sc.nodes.len()).filter(|&n| n != p).collect();
             let back = format!("in {}", human_duration(ready_in));
             if self.sc.failover.mode == FailoverMode::None || replicas.is_empty() {
@@ -125,11 +129,18 @@ impl Narrator<'_> {
                 };
                 return format!("{why}, so everything waits for {pname} to come back, {back}.");
             }
-            let blocked: Vec<String> = replicas
-                .iter()
-                .map(|&n| self.unusable_why(n, world))
-                .collect::<Option<Vec<_>>>()
-                .unwrap_or_default();
+            // Whether a replica could take over is the engine's decision
+            // (`candidate`); the records only tell why none could.
+            let promotable = matches!(how, RecoveryHow::WaitPrimary { candidate: Some(_) });
+            let blocked: Vec<String> = if promotable {
+                Vec::new()
+            } else {
+                replicas
+                    .iter()
+                    .map(|&n| self.unusable_why(n, world))
+                    .collect::<Option<Vec<_>>>()
+                    .unwrap_or_default()
+            };
             if !blocked.is_empty() {
                 return format!(
                     "No replica can take over ({}), so everything waits for {pname} to come back, {back}.",
@@ -146,12 +157,12 @@ impl Narrator<'_> {
                 self.nouns
             );
         }
-        if let Some(to) = Self::failover_target(how) {
+        if let RecoveryHow::Failover { automatic, to } = how {
             let to_desc = self
                 .node(to)
                 .map(|n| self.node_placed(n, cast))
                 .unwrap_or_else(|| to.to_string());
-            return if how.starts_with("automatic") {
+            return if *automatic {
                 format!(
                     "The failure detector gives up on {pname} and promotes {to_desc}; that takes {}.",
                     human_duration(ready_in)
@@ -163,13 +174,13 @@ impl Narrator<'_> {
                 )
             };
         }
-        if how.starts_with("no copy survives") {
+        if *how == RecoveryHow::StartEmpty {
             return format!(
                 "No replica and no backup holds the data: once a new disk arrives, the database starts again, empty. That takes {}.",
                 human_duration(ready_in)
             );
         }
-        if how.starts_with("delayed replica") {
+        if let RecoveryHow::DelayedReplica { .. } = how {
             return format!(
                 "The way back: the {how}, rolling the data back to {} before this moment; that takes {}, with writes stopped.",
                 human_duration(window.unwrap_or(0)),
@@ -194,7 +205,7 @@ impl Narrator<'_> {
             .unwrap_or_default();
         format!(
             "The data must come from backups: a {}.{back} Paging an operator, provisioning a machine and restoring take {}.",
-            strip_recovery_noun(how),
+            how_prose(how),
             human_duration(ready_in)
         )
     }

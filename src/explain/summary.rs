@@ -208,7 +208,7 @@ impl Narrator<'_> {
             .iter()
             .zip(&self.owner)
             .filter_map(|(r, o)| match &r.what {
-                Happening::RecoveryPlanned { how, .. } if how.starts_with("wait") => *o,
+                Happening::RecoveryPlanned { how, .. } if how.is_wait() => *o,
                 _ => None,
             })
             .collect();

@@ -34,7 +34,7 @@ use crate::charts::{
     EventKind, IntervalState, TimelineChart, TimelineEvent, TimelineInterval, TimelineRow,
 };
 use crate::scenario::{Role, Scenario};
-use crate::sim::{Happening, TrialOutcome};
+use crate::sim::{Component, Happening, TrialOutcome};
 use crate::units::Micros;
 use std::collections::BTreeMap;
 
@@ -74,29 +74,40 @@ fn contains(spans: &[Span], t: Micros) -> bool {
     spans.iter().any(|&(s, e)| s <= t && t < e)
 }
 
-/// Opens and closes spans by name.
-#[derive(Default)]
-struct Spans {
-    open: BTreeMap<String, Micros>,
-    done: BTreeMap<String, Vec<Span>>,
+/// Opens and closes spans by what they are of (a component, a state of
+/// the write path).
+struct Spans<K> {
+    open: BTreeMap<K, Micros>,
+    done: BTreeMap<K, Vec<Span>>,
 }
 
-impl Spans {
-    fn open(&mut self, name: &str, at: Micros) {
-        self.open.entry(name.to_string()).or_insert(at);
+impl<K> Default for Spans<K> {
+    fn default() -> Self {
+        Spans {
+            open: BTreeMap::new(),
+            done: BTreeMap::new(),
+        }
     }
-    fn close(&mut self, name: &str, at: Micros) {
-        if let Some(s) = self.open.remove(name) {
-            self.done.entry(name.to_string()).or_default().push((s, at));
+}
+
+impl<K: Ord + Clone> Spans<K> {
+    fn open(&mut self, key: &K, at: Micros) {
+        if !self.open.contains_key(key) {
+            self.open.insert(key.clone(), at);
+        }
+    }
+    fn close(&mut self, key: &K, at: Micros) {
+        if let Some(s) = self.open.remove(key) {
+            self.done.entry(key.clone()).or_default().push((s, at));
         }
     }
     fn finish(&mut self, horizon: Micros) {
-        for (name, s) in std::mem::take(&mut self.open) {
-            self.done.entry(name).or_default().push((s, horizon));
+        for (key, s) in std::mem::take(&mut self.open) {
+            self.done.entry(key).or_default().push((s, horizon));
         }
     }
-    fn get(&self, name: &str) -> Vec<Span> {
-        self.done.get(name).cloned().unwrap_or_default()
+    fn get(&self, key: &K) -> Vec<Span> {
+        self.done.get(key).cloned().unwrap_or_default()
     }
 }
 
@@ -153,9 +164,9 @@ pub fn chart(sc: &Scenario, story: &Story) -> TimelineChart {
     let records = &o.records;
 
     // Pass 1: spans by component, and who is primary when.
-    let mut downs = Spans::default();
-    let mut rebuilds = Spans::default();
-    let mut writes = Spans::default();
+    let mut downs: Spans<Component> = Spans::default();
+    let mut rebuilds: Spans<Component> = Spans::default();
+    let mut writes: Spans<&str> = Spans::default();
     let mut primaries: Vec<(Micros, String)> =
         vec![(0, sc.nodes[sc.initial_primary()].name.clone())];
     let mut restores: Vec<(String, Span)> = Vec::new();
@@ -191,11 +202,13 @@ pub fn chart(sc: &Scenario, story: &Story) -> TimelineChart {
                 downs.close(component, r.at);
                 rebuilds.close(component, r.at);
             }
-            Happening::Rebuilding { node, .. } => rebuilds.open(node, r.at),
-            Happening::WritesStopped { .. } => writes.open("down", r.at),
-            Happening::WritesResumed { .. } => writes.close("down", r.at),
-            Happening::Degraded { .. } => writes.open("degraded", r.at),
-            Happening::Protected { .. } => writes.close("degraded", r.at),
+            Happening::Rebuilding { node, .. } => {
+                rebuilds.open(&Component::Node(node.clone()), r.at)
+            }
+            Happening::WritesStopped { .. } => writes.open(&"down", r.at),
+            Happening::WritesResumed { .. } => writes.close(&"down", r.at),
+            Happening::Degraded { .. } => writes.open(&"degraded", r.at),
+            Happening::Protected { .. } => writes.close(&"degraded", r.at),
             Happening::Promoted {
                 to,
                 window,
@@ -265,12 +278,12 @@ pub fn chart(sc: &Scenario, story: &Story) -> TimelineChart {
     };
 
     // Writes.
-    let mut w = intervals(&writes.get("degraded"), IntervalState::Degraded);
-    w.extend(intervals(&writes.get("down"), IntervalState::Down));
+    let mut w = intervals(&writes.get(&"degraded"), IntervalState::Degraded);
+    w.extend(intervals(&writes.get(&"down"), IntervalState::Down));
     push_row(&mut rows, "writes accepted".into(), &["data set".into()], w);
 
-    let zone_name = |z: usize| format!("zone {}", sc.zones[z].name);
-    let region_name = |z: usize| format!("region {}", sc.regions[sc.zones[z].region].name);
+    let zone_name = |z: usize| Component::Zone(sc.zones[z].name.clone());
+    let region_name = |z: usize| Component::Region(sc.regions[sc.zones[z].region].name.clone());
     let place_down = |z: usize| -> Vec<Span> {
         let mut v = downs.get(&zone_name(z));
         v.extend(downs.get(&region_name(z)));
@@ -284,7 +297,7 @@ pub fn chart(sc: &Scenario, story: &Story) -> TimelineChart {
             .iter()
             .enumerate()
             .map(|(k, &z)| {
-                let mut v = downs.get(&format!("api-{k}"));
+                let mut v = downs.get(&Component::Api(format!("api-{k}")));
                 v.extend(place_down(z));
                 union(v)
             })
@@ -310,11 +323,14 @@ pub fn chart(sc: &Scenario, story: &Story) -> TimelineChart {
     // Database nodes.
     let mut node_down: BTreeMap<String, Vec<Span>> = BTreeMap::new();
     for (i, n) in sc.nodes.iter().enumerate() {
-        let mut d = downs.get(&n.name);
+        let mut d = downs.get(&Component::Node(n.name.clone()));
         d.extend(place_down(n.zone));
         let d = union(d);
         let mut iv = intervals(&d, IntervalState::Down);
-        iv.extend(intervals(&rebuilds.get(&n.name), IntervalState::Rebuilding));
+        iv.extend(intervals(
+            &rebuilds.get(&Component::Node(n.name.clone())),
+            IntervalState::Rebuilding,
+        ));
         let restoring: Vec<Span> = restores
             .iter()
             .filter(|(who, _)| *who == n.name)
@@ -336,25 +352,22 @@ pub fn chart(sc: &Scenario, story: &Story) -> TimelineChart {
     }
 
     // Places and links that failed.
-    let failed = |prefix: &str| -> Vec<String> {
-        downs
-            .done
-            .keys()
-            .filter(|k| k.starts_with(prefix))
-            .cloned()
-            .collect()
-    };
-    for prefix in ["zone ", "region ", "network "] {
-        for name in failed(prefix) {
-            let spans = union(downs.get(&name));
-            let target = name[prefix.len()..].to_string();
-            push_row(
-                &mut rows,
-                name.clone(),
-                &[target, name],
-                intervals(&spans, IntervalState::Down),
-            );
-        }
+    let places = |c: &&Component| matches!(c, Component::Zone(_));
+    let regions = |c: &&Component| matches!(c, Component::Region(_));
+    let links = |c: &&Component| matches!(c, Component::Network(_));
+    let failed: Vec<Component> = [places, regions, links]
+        .iter()
+        .flat_map(|kind| downs.done.keys().filter(kind).cloned().collect::<Vec<_>>())
+        .collect();
+    for c in failed {
+        let spans = union(downs.get(&c));
+        let name = c.to_string();
+        push_row(
+            &mut rows,
+            name.clone(),
+            &[c.name().to_string(), name],
+            intervals(&spans, IntervalState::Down),
+        );
     }
 
     let mut events: Vec<TimelineEvent> = Vec::new();

@@ -39,16 +39,19 @@
 //! Calls run one way: `dispatch` -> faults -> write path -> recovery ->
 //! replication -> arrivals -> incidents -> state, with the ledger at the
 //! bottom (it reads the write path's record of downtime, kept in `Sim`).
-use super::backup::{BackupWorld, RestorePlan, RestoreSource, plan_pitr, plan_restore};
+use super::backup::{BackupWorld, RestorePlan, plan_pitr, plan_restore};
 use super::outcome::{Happening, Incident, Record, SmallStr, TrialOutcome};
 use super::queue::EventQueue;
 use super::rng::{StreamRng, fnv1a, mix64, stream_from, trial_seed};
+use super::story::{
+    Component, DegradedWhy, DownReason, ProtectedWhy, RecoveryHow, RestoreHow, StopReason, UnderWay,
+};
 use crate::dist::Dist;
 use crate::scenario::{
     FailoverMode, FaultKind, MigrationEffect, NodeId, RegionId, ReplicationMode, Role, Scenario,
     SyncDown, Target, ZoneId,
 };
-use crate::units::{DAY, HOUR, Micros, human_duration};
+use crate::units::{DAY, HOUR, Micros};
 use rand::distr::Distribution;
 use statrs::distribution::Poisson;
 use std::cell::RefCell;
@@ -450,13 +453,13 @@ impl Sim<'_, '_> {
             if st.stale
                 && st.disk == Disk::Ok
                 && !st.crashed
-                && !self.zone_is_down(self.node_zone(n))
+                && !self.topo.zone_is_down(self.topo.node_zone(n))
                 && n != self.primary
             {
                 self.start_rebuild(n);
             }
         }
-        let primary_up = self.node_up(self.primary);
+        let primary_up = self.topo.node_up(self.primary);
         let recovery_changed = match &self.recovery {
             None if !primary_up => {
                 self.plan_primary_recovery();
@@ -468,7 +471,7 @@ impl Sim<'_, '_> {
                 let inc = self.recovery.take().and_then(|r| r.incident);
                 self.set_recovery_label(inc, "the primary came back");
                 self.note_with(|s| Happening::Up {
-                    component: s.sc.nodes[s.primary].name.clone(),
+                    component: Component::Node(s.sc.nodes[s.primary].name.clone()),
                 });
                 true
             }

@@ -1,6 +1,7 @@
 //! What one trial produced: totals, incidents, and (on request) the
 //! record of what happened, for `explain` and the timeline chart.
 
+use super::story::{Component, DegradedWhy, DownReason, ProtectedWhy, RecoveryHow, StopReason};
 use crate::scenario::{Disruption, FaultKind};
 use crate::units::Micros;
 use serde::Serialize;
@@ -124,16 +125,19 @@ pub enum Happening {
         note: Option<String>,
     },
     /// A component stops serving.
-    Down { component: String, why: String },
+    Down {
+        component: Component,
+        why: DownReason,
+    },
     /// A component serves again.
-    Up { component: String },
+    Up { component: Component },
     /// The write path stops accepting writes.
-    WritesStopped { why: String },
+    WritesStopped { why: StopReason },
     /// The write path accepts writes again.
     WritesResumed { after: Micros },
     /// Recovery chosen for a primary that is down.
     RecoveryPlanned {
-        how: String,
+        how: RecoveryHow,
         ready_in: Micros,
         /// Position the data will be brought back to, as seconds before the
         /// fault (the loss window), when known.
@@ -148,7 +152,7 @@ pub enum Happening {
     },
     /// Data restored from backups or the log archive.
     Restored {
-        how: String,
+        how: RecoveryHow,
         window: Micros,
         lost_writes: u64,
         corrupt_tried: u32,
@@ -160,9 +164,9 @@ pub enum Happening {
         why: String,
     },
     /// Writes continue without the protection they were configured with.
-    Degraded { why: String },
+    Degraded { why: DegradedWhy },
     /// Protection restored.
-    Protected { why: String },
+    Protected { why: ProtectedWhy },
     /// A replica is re-seeded from the primary.
     Rebuilding { node: String, ready_in: Micros },
     /// A logical corruption (delete, destructive migration) is noticed.

@@ -75,7 +75,7 @@ impl Sim<'_, '_> {
             Target::Node(n) => Some(n),
             Target::Replica => (0..self.topo.nodes.len())
                 .filter(|&n| n != self.primary && self.topo.nodes[n].role == Role::Replica)
-                .min_by_key(|&n| !self.node_up(n)),
+                .min_by_key(|&n| !self.topo.node_up(n)),
             Target::Absent => None,
             _ => Some(self.primary),
         }

@@ -20,13 +20,14 @@ pub(super) enum Plan {
 }
 
 /// What [`Sim::plan_primary_recovery`] chose, told in words only when
-/// recording.
+/// recording (`WaitPrimary` with the replica it would have promoted, if
+/// one could be).
 pub(super) enum PlanStory {
     Failover { automatic: bool, to: NodeId },
     Restore(RestorePlan),
     StartEmpty,
     WaitReplica(NodeId),
-    WaitPrimary,
+    WaitPrimary(Option<NodeId>),
 }
 
 pub(super) struct Recovery {
@@ -36,26 +37,9 @@ pub(super) struct Recovery {
     pub(super) plan: Plan,
 }
 
-pub(super) fn restore_label(r: &RestorePlan) -> String {
-    let base = match r.source {
-        RestoreSource::Snapshot => "restore of the snapshot taken before the change".to_string(),
-        RestoreSource::PointInTime => "point-in-time recovery (backup + log archive)".to_string(),
-        RestoreSource::Backup if r.incrementals > 0 => {
-            format!(
-                "restore of the full backup + {} incremental(s)",
-                r.incrementals
-            )
-        }
-        RestoreSource::Backup => "restore of a full backup".to_string(),
-    };
-    if r.corrupt_tried > 0 {
-        format!(
-            "{base}, after {} corrupt backup(s) failed to restore",
-            r.corrupt_tried
-        )
-    } else {
-        base
-    }
+/// A restore plan as the story's recovery.
+pub(super) fn restore_label(r: &RestorePlan) -> RecoveryHow {
+    RecoveryHow::Restore(RestoreHow::of(r))
 }
 
 impl Sim<'_, '_> {
@@ -86,7 +70,7 @@ impl Sim<'_, '_> {
         if s.disk != Disk::Ok {
             return None;
         }
-        let z = self.node_zone(n);
+        let z = self.topo.node_zone(n);
         let r = self.sc.zones[z].region;
         let mut t = self.now;
         if s.crashed {
@@ -110,7 +94,7 @@ impl Sim<'_, '_> {
             if n == p
                 || self.topo.nodes[n].role != Role::Replica
                 || self.topo.nodes[n].stale
-                || !self.node_up(n)
+                || !self.topo.node_up(n)
             {
                 continue;
             }
@@ -257,7 +241,7 @@ impl Sim<'_, '_> {
                     m != p
                         && self.topo.nodes[m].role == Role::Replica
                         && !self.topo.nodes[m].stale
-                        && !self.node_up(m)
+                        && !self.topo.node_up(m)
                 })
                 .filter_map(|m| self.return_time(m).map(|t| (t, m)))
                 .min();
@@ -268,7 +252,7 @@ impl Sim<'_, '_> {
         let (plan, ready, story, window) = plan.unwrap_or((
             Plan::Wait,
             back_at.unwrap_or(self.now) - self.now,
-            PlanStory::WaitPrimary,
+            PlanStory::WaitPrimary(candidate.map(|(c, _)| c)),
             Some(0),
         ));
         self.epoch += 1;
@@ -291,26 +275,21 @@ impl Sim<'_, '_> {
         });
     }
 
-    /// A recovery plan in the story's words.
-    fn tell_plan(&self, story: PlanStory) -> String {
+    /// A recovery plan as the story records it.
+    fn tell_plan(&self, story: PlanStory) -> RecoveryHow {
         match story {
-            PlanStory::Failover { automatic, to } => format!(
-                "{} failover to {}{}",
-                if automatic { "automatic" } else { "manual" },
-                self.sc.nodes[to].name,
-                if automatic {
-                    ""
-                } else {
-                    " (an operator decides)"
-                }
-            ),
+            PlanStory::Failover { automatic, to } => RecoveryHow::Failover {
+                automatic,
+                to: self.sc.nodes[to].name.clone(),
+            },
             PlanStory::Restore(r) => restore_label(&r),
-            PlanStory::StartEmpty => "no copy survives: start again with an empty database".into(),
-            PlanStory::WaitReplica(m) => format!(
-                "wait for replica {}, which still holds the data, to come back",
-                self.sc.nodes[m].name
-            ),
-            PlanStory::WaitPrimary => "wait for the primary to come back".into(),
+            PlanStory::StartEmpty => RecoveryHow::StartEmpty,
+            PlanStory::WaitReplica(m) => RecoveryHow::WaitReplica {
+                replica: self.sc.nodes[m].name.clone(),
+            },
+            PlanStory::WaitPrimary(c) => RecoveryHow::WaitPrimary {
+                candidate: c.map(|c| self.sc.nodes[c].name.clone()),
+            },
         }
     }
 
@@ -321,7 +300,7 @@ impl Sim<'_, '_> {
         self.ctx = rec.incident;
         match rec.plan {
             Plan::Failover { to, position } => {
-                if !self.node_up(to) || self.topo.nodes[to].stale {
+                if !self.topo.node_up(to) || self.topo.nodes[to].stale {
                     // The chosen replica failed meanwhile: choose again.
                     self.plan_primary_recovery();
                     return;
@@ -347,7 +326,7 @@ impl Sim<'_, '_> {
                 let lost = self.lose_window(r.position, rec.failed_at);
                 self.install_fresh_copy(p, r.position);
                 let how = restore_label(&r);
-                self.set_recovery_label(rec.incident, &how);
+                self.set_recovery_label(rec.incident, &how.to_string());
                 self.note(Happening::Restored {
                     how,
                     window: rec.failed_at.saturating_sub(r.position),
@@ -364,8 +343,8 @@ impl Sim<'_, '_> {
     /// Puts freshly restored data on node `n` (new hardware, in a surviving
     /// region if its own is down) and makes every other copy resync from it.
     pub(super) fn install_fresh_copy(&mut self, n: NodeId, position: Micros) {
-        if self.zone_is_down(self.node_zone(n)) {
-            let elsewhere = (0..self.sc.zones.len()).find(|&z| !self.zone_is_down(z));
+        if self.topo.zone_is_down(self.topo.node_zone(n)) {
+            let elsewhere = (0..self.sc.zones.len()).find(|&z| !self.topo.zone_is_down(z));
             self.topo.nodes[n].zone = elsewhere.unwrap_or(self.topo.nodes[n].zone);
         }
         let st = &mut self.topo.nodes[n];
@@ -386,7 +365,7 @@ impl Sim<'_, '_> {
             }
         }
         self.note_with(|s| Happening::Up {
-            component: s.sc.nodes[n].name.clone(),
+            component: Component::Node(s.sc.nodes[n].name.clone()),
         });
     }
 

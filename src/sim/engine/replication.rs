@@ -42,7 +42,7 @@ impl Sim<'_, '_> {
             && n != self.primary
             && self.topo.nodes[n].role == Role::Replica
             && !self.topo.nodes[n].stale
-            && self.node_up(n)
+            && self.topo.node_up(n)
             && !self.partitioned(self.node_region(n), primary_region)
     }
 
@@ -95,12 +95,12 @@ impl Sim<'_, '_> {
                     if !ok && !self.sync_degraded {
                         self.sync_degraded = true;
                         self.note_with(|_| Happening::Degraded {
-                            why: "no synchronous replica is reachable: writes continue unprotected, as async".into(),
+                            why: DegradedWhy::SyncUnreachable,
                         });
                     } else if ok && self.sync_degraded {
                         self.sync_degraded = false;
                         self.note_with(|_| Happening::Protected {
-                            why: "a synchronous replica acknowledges writes again".into(),
+                            why: ProtectedWhy::SyncBack,
                         });
                     }
                 }
@@ -119,15 +119,12 @@ impl Sim<'_, '_> {
                     self.at(timeout, Ev::StallEnd);
                 }
                 self.note_with(|_| Happening::Degraded {
-                    why: format!(
-                        "no semi-sync replica acknowledges: writes wait {} then continue as async",
-                        human_duration(timeout)
-                    ),
+                    why: DegradedWhy::SemiSyncFallback { timeout },
                 });
             } else if ok && self.semi_fallback {
                 self.semi_fallback = false;
                 self.note_with(|_| Happening::Protected {
-                    why: "a semi-sync replica caught up: writes are acknowledged only once a replica has them".into(),
+                    why: ProtectedWhy::SemiSyncBack,
                 });
             }
         }
@@ -186,7 +183,7 @@ impl Sim<'_, '_> {
         st.frozen_applied = now;
         self.replan = true;
         self.note_with(|s| Happening::Up {
-            component: s.sc.nodes[node].name.clone(),
+            component: Component::Node(s.sc.nodes[node].name.clone()),
         });
     }
 }

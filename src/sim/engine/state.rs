@@ -1,9 +1,12 @@
 //! The state of the components: database nodes (process, disk, role,
-//! frozen positions), API servers, and the topology's queries (where a node
-//! runs, whether a zone is dark, whether two regions are partitioned,
-//! whether the primary serves). Queries only read; the counts they cache
-//! (`zone_dark`, `ApiPool::serving`) are kept by `zone_changed`,
-//! `region_changed` and `set_api_crashed`, the only writers.
+//! frozen positions), API servers, and the topology's queries. A query
+//! or update that needs only its part is a method of the part
+//! (`Topology::node_up`, `node_zone`, `zone_is_down`; `ApiPool::set_crashed`);
+//! `Sim` keeps those that also need the scenario or the engine's tables
+//! (`node_region`, `partitioned`, `primary_serving`). Queries only read; the
+//! counts they cache (`zone_dark`, `ApiPool::serving`) are kept by
+//! `zone_changed`, `region_changed` and `ApiPool::set_crashed`, the only
+//! writers.
 
 use super::*;
 
@@ -73,25 +76,10 @@ pub(super) struct ApiState {
 }
 
 impl Sim<'_, '_> {
-    #[inline(always)]
-    pub(super) fn node_zone(&self, n: NodeId) -> ZoneId {
-        self.topo.nodes[n].zone
-    }
-
+    /// The region node `n` runs in (the scenario maps zones to regions).
     #[inline]
     pub(super) fn node_region(&self, n: NodeId) -> RegionId {
-        self.sc.zones[self.node_zone(n)].region
-    }
-
-    #[inline(always)]
-    pub(super) fn zone_is_down(&self, z: ZoneId) -> bool {
-        self.topo.zone_dark[z]
-    }
-
-    #[inline(always)]
-    pub(super) fn node_up(&self, n: NodeId) -> bool {
-        let s = &self.topo.nodes[n];
-        !s.crashed && s.disk == Disk::Ok && !self.zone_is_down(self.node_zone(n))
+        self.sc.zones[self.topo.node_zone(n)].region
     }
 
     #[inline]
@@ -111,7 +99,7 @@ impl Sim<'_, '_> {
     /// The primary is up and nothing stands between it and its writes.
     #[inline(always)]
     pub(super) fn primary_serving(&self) -> bool {
-        self.node_up(self.primary) && self.recovery.is_none() && !self.fenced
+        self.topo.node_up(self.primary) && self.recovery.is_none() && !self.fenced
     }
 
     /// The API servers neither crashed nor in a zone that is down: what
@@ -122,7 +110,7 @@ impl Sim<'_, '_> {
         api.servers
             .iter()
             .enumerate()
-            .filter(|&(k, &z)| !self.pool.servers[k].crashed && !self.zone_is_down(z))
+            .filter(|&(k, &z)| !self.pool.servers[k].crashed && !self.topo.zone_is_down(z))
             .count() as u32
     }
 
@@ -161,21 +149,6 @@ impl Sim<'_, '_> {
             self.zone_changed(z);
         }
     }
-
-    /// Marks API server `k` crashed or running, keeping `ApiPool::serving`.
-    pub(super) fn set_api_crashed(&mut self, k: usize, crashed: bool) {
-        if self.pool.servers[k].crashed == crashed {
-            return;
-        }
-        self.pool.servers[k].crashed = crashed;
-        if !self.zone_is_down(self.pool.servers[k].zone) {
-            if crashed {
-                self.pool.serving -= 1;
-            } else {
-                self.pool.serving += 1;
-            }
-        }
-    }
 }
 
 /// Nodes, zones, regions and partitions: what a fault of the topology
@@ -202,6 +175,25 @@ pub(super) struct Topology {
 }
 
 impl Topology {
+    /// The zone node `n` runs in now.
+    #[inline(always)]
+    pub(super) fn node_zone(&self, n: NodeId) -> ZoneId {
+        self.nodes[n].zone
+    }
+
+    /// Zone `z` is down, or in a region that is down.
+    #[inline(always)]
+    pub(super) fn zone_is_down(&self, z: ZoneId) -> bool {
+        self.zone_dark[z]
+    }
+
+    /// Node `n` runs, has its data, and its zone is up.
+    #[inline(always)]
+    pub(super) fn node_up(&self, n: NodeId) -> bool {
+        let s = &self.nodes[n];
+        !s.crashed && s.disk == Disk::Ok && !self.zone_is_down(s.zone)
+    }
+
     /// Refills every buffer for a new trial seeded `ts` (capacity kept).
     pub(super) fn reset(&mut self, e: &Engine, ts: u64) {
         let (sc, l) = (e.sc, &e.labels);
@@ -254,7 +246,7 @@ impl Topology {
 pub(super) struct ApiPool {
     pub(super) servers: Vec<ApiState>,
     /// Servers neither crashed nor in a zone or region that is down.
-    /// Kept by `set_api_crashed` (one server) and by zone_changed
+    /// Kept by `ApiPool::set_crashed` (one server) and by zone_changed
     /// (the servers of a zone whose darkness changed), so that the write
     /// path, which runs after every event, need not walk the pool.
     pub(super) serving: u32,
@@ -272,6 +264,22 @@ pub(super) struct ApiPool {
 }
 
 impl ApiPool {
+    /// Marks server `k` crashed or running, keeping `serving` (a server in
+    /// a zone that is down serves in neither case).
+    pub(super) fn set_crashed(&mut self, k: usize, crashed: bool, topo: &Topology) {
+        if self.servers[k].crashed == crashed {
+            return;
+        }
+        self.servers[k].crashed = crashed;
+        if !topo.zone_is_down(self.servers[k].zone) {
+            if crashed {
+                self.serving -= 1;
+            } else {
+                self.serving += 1;
+            }
+        }
+    }
+
     /// Refills the pool for a new trial seeded `ts`: every server running.
     pub(super) fn reset(&mut self, sc: &Scenario, ts: u64, l: &Labels) {
         let zones = sc.api.as_ref().map_or(&[][..], |a| &a.servers[..]);

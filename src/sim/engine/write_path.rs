@@ -39,7 +39,7 @@ impl Sim<'_, '_> {
             .filter(|&(k, &z)| {
                 let r = self.sc.zones[z].region;
                 !self.pool.servers[k].crashed
-                    && !self.zone_is_down(z)
+                    && !self.topo.zone_is_down(z)
                     && (!self.partitioned(r, pr)
                         || old_region.is_some_and(|o| !self.partitioned(r, o)))
             })
@@ -117,43 +117,44 @@ impl Sim<'_, '_> {
             && !(self.write_path_seen_at < self.stall_until && self.stall_until <= self.now)
     }
 
-    fn why_down(&self, serving: bool, api_ok: bool, healthy: u32) -> String {
-        let p = &self.sc.nodes[self.primary].name;
+    fn why_down(&self, serving: bool, api_ok: bool, healthy: u32) -> StopReason {
+        let primary = || self.sc.nodes[self.primary].name.clone();
         if self.logical.is_some() {
-            "the database is being restored to a point before the damage".into()
+            StopReason::Restoring
         } else if !serving {
             if self.fenced {
-                format!("the primary {p} is fenced: it lost its lease and refuses writes")
+                StopReason::Fenced { primary: primary() }
             } else {
-                match self.recovery.as_ref().map(|r| &r.plan) {
-                    Some(Plan::Failover { .. }) => {
-                        format!("the primary {p} is down; failover in progress")
-                    }
-                    Some(Plan::Restore(_)) => {
-                        format!("the primary {p} is down; restore in progress")
-                    }
-                    _ => format!("the primary {p} is down"),
+                let under_way = match self.recovery.as_ref().map(|r| &r.plan) {
+                    Some(Plan::Failover { .. }) => Some(UnderWay::Failover),
+                    Some(Plan::Restore(_)) => Some(UnderWay::Restore),
+                    _ => None,
+                };
+                StopReason::PrimaryDown {
+                    primary: primary(),
+                    under_way,
                 }
             }
         } else if self.locks > 0 {
-            "a schema migration holds the database".into()
+            StopReason::MigrationLock
         } else if self.sync_blocked {
-            "no synchronous replica can acknowledge: writes block".into()
+            StopReason::SyncBlocks
         } else if self.now < self.stall_until {
-            "semi-sync waits for a replica acknowledgement".into()
+            StopReason::SemiSyncWait
         } else if !api_ok {
-            let api = self
+            let (servers, needed) = self
                 .sc
                 .api
                 .as_ref()
                 .map(|a| (a.servers.len(), a.min_healthy))
                 .unwrap_or((0, 0));
-            format!(
-                "only {healthy} of {} API servers can serve (at least {} needed)",
-                api.0, api.1
-            )
+            StopReason::ApiShort {
+                healthy,
+                servers,
+                needed,
+            }
         } else {
-            "writes are rejected".into()
+            StopReason::Rejected
         }
     }
 }

@@ -34,7 +34,7 @@ impl Sim<'_, '_> {
                 continue;
             }
             self.pool.down.swap_remove(i);
-            self.set_api_crashed(k, false);
+            self.pool.set_crashed(k, false, &self.topo);
         }
         self.pool.next_up = next;
     }
@@ -43,9 +43,9 @@ impl Sim<'_, '_> {
     /// at a time, as the story tells it, where servers due at the same
     /// moment would otherwise come back together.
     pub(in crate::sim::engine) fn on_api_restart(&mut self, server: usize) {
-        self.set_api_crashed(server, false);
+        self.pool.set_crashed(server, false, &self.topo);
         self.note_with(|s| Happening::Up {
-            component: s.e.api_names[server].to_string(),
+            component: Component::Api(s.e.api_names[server].to_string()),
         });
     }
 
@@ -73,7 +73,7 @@ impl Sim<'_, '_> {
         }
         let restart = self.pool.servers[k].next_restart;
         let ttf = self.pool.servers[k].next_ttf;
-        self.set_api_crashed(k, true);
+        self.pool.set_crashed(k, true, &self.topo);
         let st = &mut self.pool.servers[k];
         st.epoch += 1;
         let epoch = st.epoch;
@@ -104,8 +104,10 @@ impl Sim<'_, '_> {
             );
         }
         self.note_with(|s| Happening::Down {
-            component: s.e.api_names[k].to_string(),
-            why: format!("crashed; restarts in {}", human_duration(restart)),
+            component: Component::Api(s.e.api_names[k].to_string()),
+            why: DownReason::ApiCrash {
+                restart_in: restart,
+            },
         });
         self.draw_api_ahead(k);
     }

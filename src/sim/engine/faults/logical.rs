@@ -28,7 +28,7 @@ pub(in crate::sim::engine) struct LogicalRestore {
     pub(in crate::sim::engine) corruption: usize,
     pub(in crate::sim::engine) detected_at: Micros,
     pub(in crate::sim::engine) position: Micros,
-    pub(in crate::sim::engine) how: String,
+    pub(in crate::sim::engine) how: RecoveryHow,
     /// A delayed replica that becomes the primary, if that is the source.
     pub(in crate::sim::engine) promote: Option<NodeId>,
     pub(in crate::sim::engine) corrupt_tried: u32,
@@ -78,11 +78,11 @@ impl Sim<'_, '_> {
         let response = self.operator_response();
         let pause_at = self.now + response;
         // Option 1: a delayed replica that has not applied the damage yet.
-        let mut best: Option<(Micros, Micros, String, Option<NodeId>, u32)> = None;
+        let mut best: Option<(Micros, Micros, RecoveryHow, Option<NodeId>, u32)> = None;
         for n in 0..self.topo.nodes.len() {
             if n == self.primary
                 || self.topo.nodes[n].mode != ReplicationMode::Delayed
-                || !self.node_up(n)
+                || !self.topo.node_up(n)
                 || self.topo.nodes[n].stale
                 || self.topo.nodes[n].data_since > c
             {
@@ -97,10 +97,9 @@ impl Sim<'_, '_> {
                 let d = response
                     + self.replay_time(c - applied)
                     + self.s_failover.sample(&self.sc.failover.promotion);
-                let how = format!(
-                    "delayed replica {} replayed to just before the damage and promoted",
-                    self.sc.nodes[n].name
-                );
+                let how = RecoveryHow::DelayedReplica {
+                    replica: self.sc.nodes[n].name.clone(),
+                };
                 if best
                     .as_ref()
                     .is_none_or(|b| (c, std::cmp::Reverse(d)) > (b.0, std::cmp::Reverse(b.1)))
@@ -182,7 +181,7 @@ impl Sim<'_, '_> {
             return;
         };
         self.ctx = self.logs.corruptions[l.corruption].incident;
-        if l.promote.is_some_and(|n| !self.node_up(n)) {
+        if l.promote.is_some_and(|n| !self.topo.node_up(n)) {
             // The delayed replica failed during the recovery: choose again.
             self.on_detect(l.corruption);
             return;
@@ -205,7 +204,7 @@ impl Sim<'_, '_> {
                 self.install_fresh_copy(p, l.position);
             }
         }
-        self.set_recovery_label(self.ctx, &l.how);
+        self.set_recovery_label(self.ctx, &l.how.to_string());
         self.note(Happening::Restored {
             how: l.how,
             window: l.detected_at.saturating_sub(l.position),

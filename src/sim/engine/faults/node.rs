@@ -35,9 +35,11 @@ impl Sim<'_, '_> {
         self.topo.nodes[node].crashed = false;
         self.replan = true;
         self.schedule_crash(node);
-        if self.topo.nodes[node].disk == Disk::Ok && !self.zone_is_down(self.node_zone(node)) {
+        if self.topo.nodes[node].disk == Disk::Ok
+            && !self.topo.zone_is_down(self.topo.node_zone(node))
+        {
             self.note_with(|s| Happening::Up {
-                component: s.sc.nodes[node].name.clone(),
+                component: Component::Node(s.sc.nodes[node].name.clone()),
             });
         }
     }
@@ -70,8 +72,10 @@ impl Sim<'_, '_> {
         let epoch = st.restart_epoch;
         self.at(restart, Ev::NodeRestart { node: ix(n), epoch });
         self.note_with(|s| Happening::Down {
-            component: s.sc.nodes[n].name.clone(),
-            why: format!("process crashed; restarts in {}", human_duration(restart)),
+            component: Component::Node(s.sc.nodes[n].name.clone()),
+            why: DownReason::ProcessCrash {
+                restart_in: restart,
+            },
         });
         if n == self.primary
             && matches!(
@@ -99,11 +103,10 @@ impl Sim<'_, '_> {
             Ev::DiskReplaced { node: ix(n), epoch },
         );
         self.note_with(|s| Happening::Down {
-            component: s.sc.nodes[n].name.clone(),
-            why: format!(
-                "disk lost: its copy of the data is gone; new disk in {}",
-                human_duration(replace_after + replace)
-            ),
+            component: Component::Node(s.sc.nodes[n].name.clone()),
+            why: DownReason::DiskLost {
+                new_disk_in: replace_after + replace,
+            },
         });
         if n == self.primary
             && matches!(
@@ -151,7 +154,7 @@ impl Sim<'_, '_> {
             self.schedule_disk_failure(n);
             return;
         }
-        if self.zone_is_down(self.node_zone(n)) {
+        if self.topo.zone_is_down(self.topo.node_zone(n)) {
             // The new disk waits for its zone; then it is re-seeded.
             self.topo.nodes[n].disk = Disk::Ok;
             self.topo.nodes[n].stale = true;

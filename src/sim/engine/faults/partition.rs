@@ -80,8 +80,8 @@ impl Sim<'_, '_> {
             },
         );
         self.note_with(|s| Happening::Down {
-            component: format!("network {}", s.target_name(Target::RegionPair(a, b))),
-            why: format!("network partition for {}", human_duration(d)),
+            component: Component::Network(s.target_name(Target::RegionPair(a, b)).to_string()),
+            why: DownReason::Partition { lasts: d },
         });
         let fo = &self.sc.failover;
         let pr = self.node_region(self.primary);
@@ -102,7 +102,7 @@ impl Sim<'_, '_> {
                 n != self.primary
                     && self.topo.nodes[n].role == Role::Replica
                     && !self.topo.nodes[n].stale
-                    && self.node_up(n)
+                    && self.topo.node_up(n)
                     && self.node_region(n) == other
             })
             .max_by_key(|&n| (self.topo.nodes[n].active, std::cmp::Reverse(n)));
@@ -130,7 +130,7 @@ impl Sim<'_, '_> {
         };
         self.ctx = p.incident;
         let c = p.candidate;
-        if !self.node_up(c) || !self.partitioned(p.regions.0, p.regions.1) {
+        if !self.topo.node_up(c) || !self.partitioned(p.regions.0, p.regions.1) {
             self.fenced = false;
             return;
         }
@@ -190,7 +190,7 @@ impl Sim<'_, '_> {
         self.topo.partitioned[i] -= 1;
         self.topo.partitions_active -= 1;
         self.note_with(|s| Happening::Up {
-            component: format!("network {}", s.target_name(Target::RegionPair(a, b))),
+            component: Component::Network(s.target_name(Target::RegionPair(a, b)).to_string()),
         });
         if self.topo.partitioned[i] == 0 {
             if self
@@ -230,7 +230,7 @@ impl Sim<'_, '_> {
         let nr = self.node_region(self.primary);
         let (mut old_side, mut total) = (0.0, 0.0);
         for (k, &z) in api.servers.iter().enumerate() {
-            if self.pool.servers[k].crashed || self.zone_is_down(z) {
+            if self.pool.servers[k].crashed || self.topo.zone_is_down(z) {
                 continue;
             }
             let r = self.sc.zones[z].region;

@@ -33,7 +33,7 @@ impl Sim<'_, '_> {
         self.replan = true;
         if self.topo.zone_down[zone] == 0 {
             self.note_with(|s| Happening::Up {
-                component: format!("zone {}", s.sc.zones[zone].name),
+                component: Component::Zone(s.sc.zones[zone].name.clone()),
             });
         }
         if stochastic {
@@ -64,7 +64,7 @@ impl Sim<'_, '_> {
         self.replan = true;
         if self.topo.region_down[region] == 0 {
             self.note_with(|s| Happening::Up {
-                component: format!("region {}", s.sc.regions[region].name),
+                component: Component::Region(s.sc.regions[region].name.clone()),
             });
         }
         if stochastic {
@@ -84,10 +84,11 @@ impl Sim<'_, '_> {
             },
         );
         self.note_with(|s| Happening::Down {
-            component: format!("zone {}", s.sc.zones[z].name),
-            why: format!("zone outage for {}", human_duration(d)),
+            component: Component::Zone(s.sc.zones[z].name.clone()),
+            why: DownReason::ZoneOutage { lasts: d },
         });
-        if self.topo.nodes[self.primary].role == Role::Primary && self.node_zone(self.primary) == z
+        if self.topo.nodes[self.primary].role == Role::Primary
+            && self.topo.node_zone(self.primary) == z
         {
             self.replan = true;
         }
@@ -112,16 +113,11 @@ impl Sim<'_, '_> {
             },
         );
         self.note_with(|s| Happening::Down {
-            component: format!("region {}", s.sc.regions[r].name),
-            why: format!(
-                "region outage for {}{}",
-                human_duration(d),
-                if destroy {
-                    "; the data center is destroyed with every disk and backup in it"
-                } else {
-                    ""
-                }
-            ),
+            component: Component::Region(s.sc.regions[r].name.clone()),
+            why: DownReason::RegionOutage {
+                lasts: d,
+                destroyed: destroy,
+            },
         });
         if destroy {
             self.topo.destroyed[r].push(self.now);
