@@ -191,7 +191,9 @@ pub fn chart(sc: &Scenario, story: &Story) -> TimelineChart {
                 downs.close(component, r.at);
                 rebuilds.close(component, r.at);
             }
-            Happening::Rebuilding { node, .. } => rebuilds.open(node, r.at),
+            Happening::Rebuilding { node, .. } | Happening::Rewinding { node, .. } => {
+                rebuilds.open(node, r.at)
+            }
             Happening::WritesStopped { .. } => writes.open("down", r.at),
             Happening::WritesResumed { .. } => writes.close("down", r.at),
             Happening::Degraded { .. } => writes.open("degraded", r.at),

@@ -456,6 +456,21 @@ impl Sim<'_, '_> {
                 self.start_rebuild(n);
             }
         }
+        // Copies that diverged rewind once a primary serves to rewind from.
+        if self.primary_serving() {
+            for n in 0..self.topo.nodes.len() {
+                let st = &self.topo.nodes[n];
+                if st.diverged
+                    && st.disk == Disk::Ok
+                    && !st.crashed
+                    && !self.zone_is_down(self.node_zone(n))
+                    && n != self.primary
+                    && self.crew_free(n)
+                {
+                    self.start_rewind(n);
+                }
+            }
+        }
         let primary_up = self.node_up(self.primary);
         let recovery_changed = match &self.recovery {
             None if !primary_up => {
@@ -486,7 +501,11 @@ impl Sim<'_, '_> {
         if self.primary_serving() {
             for n in 0..self.topo.nodes.len() {
                 let st = &self.topo.nodes[n];
-                if st.rebuild_waiting && st.disk == Disk::Rebuilding && n != self.primary {
+                if st.rebuild_waiting
+                    && st.disk == Disk::Rebuilding
+                    && n != self.primary
+                    && self.crew_free(n)
+                {
                     self.start_rebuild(n);
                 }
             }
