@@ -190,7 +190,7 @@ impl<'a> Narrator<'a> {
                 Happening::Down { component, .. } => {
                     world.down.insert(component.clone());
                 }
-                Happening::Rebuilding { node, .. } => {
+                Happening::Rebuilding { node, .. } | Happening::Rewinding { node, .. } => {
                     world.down.insert(Component::Node(node.clone()));
                 }
                 Happening::Up { component } => {

@@ -307,6 +307,7 @@ lag = {lag}
 mode = "automatic"
 detection = "30s"
 promotion = "30s"
+primary_start_timeout = "0s"   # fail over as soon as detected
 [faults]
 db_crash = {{ mttf = "{mttf}" }}
 "#
@@ -348,11 +349,15 @@ fn case2_failover_downtime_fixed_restart() {
 }
 
 /// As 2a but with an exponential restart (mean m = 60 s), so the engine's
-/// rule matters: if the primary would restart before detection (R <= D) it
-/// is waited for (outage R), otherwise a failover takes D + P. Outage O:
+/// rule matters: if the primary would restart before the failover is done
+/// (R <= T = D + P, `primary_start_timeout` 0) it is waited for (outage R),
+/// otherwise a failover takes T. Outage O = min(R, T):
 ///
-///   E[O]   = e^{-D/m}(D+P) + E[R; R<=D]  = m + e^{-D/m}(P - m)
-///   E[O^2] = e^{-D/m}(D+P)^2 + 2m^2 - e^{-D/m}(D^2 + 2Dm + 2m^2)
+///   E[O]   = m (1 - e^{-T/m})
+///   E[O^2] = 2 m^2 - 2 e^{-T/m} (m^2 + m T)
+///
+/// (Comparing R with the start of the failover, D, gives 41.8 s of outage
+/// per crash rather than 37.9 s.)
 #[test]
 fn case2_failover_downtime_exponential_restart() {
     let (seed, trials) = (202, 20_000);
@@ -363,16 +368,16 @@ fn case2_failover_downtime_exponential_restart() {
         "\"1s\"",
     ));
     let (a, h) = (10.0 * DAY as f64, YEAR as f64);
-    let (m, d, pr) = (micros(60.0), micros(30.0), micros(30.0));
-    let e = (-d / m).exp();
-    let o = m + e * (pr - m);
-    let o2 = e * (d + pr).powi(2) + 2.0 * m * m - e * (d * d + 2.0 * d * m + 2.0 * m * m);
+    let (m, t) = (micros(60.0), micros(60.0));
+    let e = (-t / m).exp();
+    let o = m * (1.0 - e);
+    let o2 = 2.0 * m * m - 2.0 * e * (m * m + m * t);
     let expected = renewal_downtime(h, a, o, o2);
     let p = run(&sc, seed, trials);
     Case {
-        case: "2b failover, exponential restart (no failover if R ≤ D)",
+        case: "2b failover, exponential restart (no failover if R ≤ D + P)",
         quantity: "downtime per year (s)",
-        formula: "o·H/(MTTF+o) − MTTF·E[O²]/(2(MTTF+o)²), o = m + e^{−D/m}(P − m)",
+        formula: "o·H/(MTTF+o) − MTTF·E[O²]/(2(MTTF+o)²), o = m(1 − e^{−(D+P)/m})",
         unit: "s",
         scale: 1.0 / SECOND as f64,
         trials,
@@ -389,17 +394,18 @@ fn case2_failover_downtime_exponential_restart() {
 /// One second-order path changes it, to first order in lambda R: the
 /// replica crashes (rate lambda, about H lambda times) and the primary
 /// crashes x ~ U(0, R) later, before the replica is back. The replica's copy
-/// stopped at its own crash, so it lacks L + x of log. It is promoted when it
-/// returns only if that is within `failover.max_lag` (1 MiB, Patroni's
-/// maximum_lag_on_failover: M = 1 MiB / (w x 1 KB) = 10.486 s of writes),
-/// losing w (L + x); otherwise the primary is awaited and nothing is lost:
+/// stopped at its own crash, so it lacks L + x of log. When it returns the
+/// primary is back x later; a failover would be done P = 30 s later, and is
+/// allowed only within `failover.max_lag` (1 MiB, Patroni's
+/// maximum_lag_on_failover: M = 1 MiB / (w x 1 KB) = 10.486 s of writes).
+/// Both hold only for x in (P, M - L), which is empty: the primary is
+/// always awaited, and the L of the primary's crash is not lost:
 ///
-///   E[lost] = w L lambda (H - o - E[D(H - o)])
-///           + lambda^2 H w [ (M - L)^2 / 2 - L (R - (M - L)) ]
+///   E[lost] = w L lambda (H - o - E[D(H - o)]) - lambda^2 H w L R
 ///
-/// (3650 + 0.06 - 0.24 writes.) A crash of the new primary while the deposed
-/// one is still restarting adds nothing: the deposed node cannot be
-/// re-seeded while its source is down, so the only right move is to wait.
+/// (3650 - 0.25 writes.) A crash of the new primary while the deposed one is
+/// still restarting adds nothing: the deposed copy lacks everything since
+/// the failover, far beyond max_lag, so the new primary is awaited.
 #[test]
 fn case2_failover_lost_writes() {
     let (seed, trials) = (201, 20_000);
@@ -408,15 +414,13 @@ fn case2_failover_lost_writes() {
     let o = micros(60.0);
     let (w, lag, restart) = (100.0, micros(1.0), micros(180.0));
     let failovers = (h - o - renewal_downtime(h - o, a, o, o * o)) / a;
-    let max_lag = micros(1_048_576.0 / (w * 1000.0));
-    let ok = max_lag - lag;
-    let second_order = h / (a * a) * (ok * ok / 2.0 - lag * (restart - ok));
+    let second_order = -h / (a * a) * lag * restart;
     let expected = w * (lag * failovers + second_order) / SECOND as f64;
     let p = run(&sc, seed, trials);
     Case {
         case: "2c failover, async lag 1 s",
         quantity: "lost writes per 3 y",
-        formula: "w·L·λ(H − o − E[D(H − o)]) + λ²·H·w·((M−L)²/2 − L(R−(M−L)))",
+        formula: "w·L·λ(H − o − E[D(H − o)]) − λ²·H·w·L·R",
         unit: "writes",
         scale: 1.0,
         trials,
@@ -1220,4 +1224,92 @@ disk_loss = { mttf = "1d" }
         seed,
     }
     .check(1.0 - (-2.0f64).exp(), &acc, 0.01);
+}
+
+// ----- case 12: a pair whose deposed primary is a candidate again --------------------------------
+
+/// Primary + async replica, each crashing independently (exponential, MTTF
+/// a = 10 d) and restarting after an exponential time of mean m = 1 d;
+/// detection D = 10 s, promotion P = 20 s, `primary_start_timeout` 0, and
+/// `max_lag` raised so that a copy lacking the log since a failover may be
+/// promoted. Each node is a two-state Markov chain started up, down at t
+/// with probability p(t) = q (1 - e^{-kt}), q = m/(a+m), k = 1/a + 1/m,
+/// whatever its role. The write path is down
+///
+/// - while both are down: integral of p^2;
+/// - for min(R, D + P) when the primary fails with the other up (the
+///   restart is waited for if it beats the failover): rate lambda (1-p)^2;
+/// - for min(R', P) when both are down and the one that failed first comes
+///   back first (probability 1/2): it is a candidate again, promoted after
+///   P since the failure is detected already, unless the primary's residual
+///   restart R' (exponential, mean m) is shorter. Both-down spells begin at
+///   rate 2 lambda p (1-p).
+///
+///   E[down] = I2 + lambda I0 m (1 - e^{-(D+P)/m}) + lambda I1 m (1 - e^{-P/m})
+///   I2 = int p^2, I0 = int (1-p)^2, I1 = int p (1-p)  over [0, H]
+///
+/// Neglected: the other node failing inside a 30-s failover, or coming
+/// back within D of the second failure (about 3e-4 of the spells each).
+/// Waiting for the node that failed second, as when a deposed primary
+/// could not be promoted, makes the both-down term about twice as large.
+#[test]
+fn case12_pair_both_down_with_deposed_primary_a_candidate() {
+    let (seed, trials) = (1201, 10_000);
+    let sc = parse(
+        r#"
+name = "pair-both-down"
+horizon = "4y"
+[workload]
+writes_per_sec = 10
+data_size = "1MB"
+[[regions]]
+name = "r"
+zones = ["a", "b"]
+[database]
+restart = { dist = "exponential", mean = "1d" }
+[[database.nodes]]
+name = "db1"
+zone = "a"
+role = "primary"
+[[database.nodes]]
+name = "db2"
+zone = "b"
+role = "replica"
+[replication]
+mode = "async"
+lag = "1s"
+[failover]
+mode = "automatic"
+detection = "10s"
+promotion = "20s"
+primary_start_timeout = "0s"
+max_lag = "1TB"
+[faults]
+db_crash = { mttf = "10d" }
+"#,
+    );
+    let (a, m, h) = (10.0 * DAY as f64, DAY as f64, 4.0 * YEAR as f64);
+    let (d, pr) = (micros(10.0), micros(20.0));
+    let q = m / (a + m);
+    let k = 1.0 / a + 1.0 / m;
+    let int_p = q * (h - (1.0 - (-k * h).exp()) / k);
+    let int_p2 =
+        q * q * (h - 2.0 * (1.0 - (-k * h).exp()) / k + (1.0 - (-2.0 * k * h).exp()) / (2.0 * k));
+    let int_1 = int_p - int_p2;
+    let int_0 = h - 2.0 * int_p + int_p2;
+    let lambda = 1.0 / a;
+    let expected = int_p2
+        + lambda * int_0 * m * (1.0 - (-(d + pr) / m).exp())
+        + lambda * int_1 * m * (1.0 - (-pr / m).exp());
+    let p = run(&sc, seed, trials);
+    Case {
+        case: "12 pair, deposed primary a candidate again",
+        quantity: "downtime per 4 y (h)",
+        formula: "∫p² + λ·∫(1−p)²·m(1−e^{−(D+P)/m}) + λ·∫p(1−p)·m(1−e^{−P/m})",
+        unit: "h",
+        scale: 1.0 / HOUR as f64,
+        trials,
+        seed,
+    }
+    .check(expected / HOUR as f64, &p.downtime, 0.015);
 }

@@ -60,7 +60,7 @@ pub fn attribute(records: &[Record]) -> Vec<Option<usize>> {
             Happening::Down { component, .. } => {
                 downed.insert(component.clone(), inc);
             }
-            Happening::Rebuilding { node, .. } => {
+            Happening::Rebuilding { node, .. } | Happening::Rewinding { node, .. } => {
                 downed.insert(Component::Node(node.clone()), inc);
             }
             Happening::Up { component } => {

@@ -347,6 +347,13 @@ impl Narrator<'_> {
                         human_duration(*ready_in)
                     ))
                 }
+                Happening::Rewinding { node, ready_in } => {
+                    let p = &self.sc.nodes[cast.primary].name;
+                    Some(format!(
+                        "{node} still holds its data, so it is rewound to the primary {p}'s history (pg_rewind) rather than copied in full: the writes it holds that the primary lacks are undone, which takes {}.",
+                        human_duration(*ready_in)
+                    ))
+                }
                 Happening::Detected { what, after: _ } => {
                     logical = true;
                     Some(format!("Someone notices the damage done by {what}."))

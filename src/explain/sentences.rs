@@ -77,7 +77,7 @@ impl Narrator<'_> {
         };
         let n = self.node(component)?;
         let rebuilt = idxs.iter().take_while(|&&j| j < k).any(|&j| {
-            matches!(&self.rec[j].what, Happening::Rebuilding { node, .. } if node == component)
+            matches!(&self.rec[j].what, Happening::Rebuilding { node, .. } | Happening::Rewinding { node, .. } if node == component)
         });
         if rebuilt {
             return Some(format!(
@@ -148,12 +148,19 @@ impl Narrator<'_> {
                 );
             }
             let who = if self.sc.failover.mode == FailoverMode::Automatic {
-                "the failure detector would promote a replica"
+                "a failover by the failure detector"
             } else {
-                "an operator could promote a replica"
+                "an operator's failover"
+            };
+            let grace = match self.sc.failover.primary_start_timeout {
+                0 => String::new(),
+                t => format!(
+                    " (a crashed primary is also given {} to restart in place)",
+                    human_duration(t)
+                ),
             };
             return format!(
-                "{pname} will be back {back}, sooner than {who}, so {} simply wait for it.",
+                "{pname} will be back {back}, before {who} could be done{grace}, so {} simply wait for it.",
                 self.nouns
             );
         }

@@ -202,7 +202,7 @@ pub fn chart(sc: &Scenario, story: &Story) -> TimelineChart {
                 downs.close(component, r.at);
                 rebuilds.close(component, r.at);
             }
-            Happening::Rebuilding { node, .. } => {
+            Happening::Rebuilding { node, .. } | Happening::Rewinding { node, .. } => {
                 rebuilds.open(&Component::Node(node.clone()), r.at)
             }
             Happening::WritesStopped { .. } => writes.open(&"down", r.at),

@@ -188,6 +188,11 @@ pub struct DatabaseOps {
     pub disk_replace: Dist,
     /// Re-seeding a replica from the primary, bytes/s.
     pub rebuild_throughput: f64,
+    /// Rewinding a deposed copy's divergent tail (pg_rewind), bytes of log
+    /// per second.
+    pub rewind_throughput: f64,
+    /// How many re-seeds and rewinds run at once (`None`: no limit).
+    pub repair_crews: Option<u32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -215,6 +220,10 @@ pub struct Failover {
     /// Bytes of log a replica may lack and still be promoted while the
     /// primary is expected back.
     pub max_lag: f64,
+    /// How long a crashed primary process is given to restart in place
+    /// before a failover starts, counted from detection (Patroni's
+    /// `primary_start_timeout`).
+    pub primary_start_timeout: Micros,
 }
 
 #[derive(Clone, Debug)]

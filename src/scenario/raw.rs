@@ -100,6 +100,10 @@ pub struct RawDatabase {
     pub restart: Option<DistSpec>,
     pub disk_replace: Option<DistSpec>,
     pub rebuild_throughput: Option<Throughput>,
+    /// pg_rewind of a deposed primary's divergent tail, bytes/s.
+    pub rewind_throughput: Option<Throughput>,
+    /// How many re-seeds and rewinds run at once (absent: no limit).
+    pub repair_crews: Option<i64>,
     #[serde(default)]
     pub nodes: Vec<RawNode>,
 }
@@ -138,6 +142,8 @@ pub struct RawFailover {
     pub fencing: Option<bool>,
     pub promote_on_partition: Option<bool>,
     pub max_lag: Option<Size>,
+    /// Patroni's `primary_start_timeout`.
+    pub primary_start_timeout: Option<Duration>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, Default)]

@@ -459,6 +459,21 @@ impl Sim<'_, '_> {
                 self.start_rebuild(n);
             }
         }
+        // Copies that diverged rewind once a primary serves to rewind from.
+        if self.primary_serving() {
+            for n in 0..self.topo.nodes.len() {
+                let st = &self.topo.nodes[n];
+                if st.diverged
+                    && st.disk == Disk::Ok
+                    && !st.crashed
+                    && !self.topo.zone_is_down(self.topo.node_zone(n))
+                    && n != self.primary
+                    && self.crew_free(n)
+                {
+                    self.start_rewind(n);
+                }
+            }
+        }
         let primary_up = self.topo.node_up(self.primary);
         let recovery_changed = match &self.recovery {
             None if !primary_up => {
@@ -489,7 +504,11 @@ impl Sim<'_, '_> {
         if self.primary_serving() {
             for n in 0..self.topo.nodes.len() {
                 let st = &self.topo.nodes[n];
-                if st.rebuild_waiting && st.disk == Disk::Rebuilding && n != self.primary {
+                if st.rebuild_waiting
+                    && st.disk == Disk::Rebuilding
+                    && n != self.primary
+                    && self.crew_free(n)
+                {
                     self.start_rebuild(n);
                 }
             }

@@ -169,6 +169,8 @@ pub enum Happening {
     Protected { why: ProtectedWhy },
     /// A replica is re-seeded from the primary.
     Rebuilding { node: String, ready_in: Micros },
+    /// A copy that diverged from the timeline is rewound (pg_rewind).
+    Rewinding { node: String, ready_in: Micros },
     /// A logical corruption (delete, destructive migration) is noticed.
     Detected { what: String, after: Micros },
     /// A schema migration runs.

@@ -189,5 +189,22 @@ pub(super) fn ops(c: &mut Checker, raw: &RawScenario) -> DatabaseOps {
             .rebuild_throughput
             .map(|t| t.0)
             .unwrap_or(300e6),
+        // pg_rewind copies the blocks changed since the fork over the same
+        // connection a re-seed uses: the pg_basebackup rate above, applied
+        // to the divergent tail only (PostgreSQL docs, "pg_rewind").
+        rewind_throughput: match raw.database.rewind_throughput {
+            Some(t) => c.positive("database.rewind_throughput", t.0),
+            None => 300e6,
+        },
+        repair_crews: raw.database.repair_crews.map(|n| {
+            if n < 1 || n > u32::MAX as i64 {
+                c.err_help(
+                    "database.repair_crews",
+                    format!("must be a whole number of at least 1, found {n}"),
+                    "remove repair_crews for no limit, or give 1 or more",
+                );
+            }
+            n.clamp(1, u32::MAX as i64) as u32
+        }),
     }
 }

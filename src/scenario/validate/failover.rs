@@ -49,6 +49,8 @@ pub(super) fn failover(c: &mut Checker, raw: &RawScenario, replica_count: usize)
         promote_on_partition: f.promote_on_partition.unwrap_or(false),
         // Patroni's maximum_lag_on_failover default: 1048576 bytes.
         max_lag: f.max_lag.map(|s| s.0 as f64).unwrap_or(1_048_576.0),
+        // Patroni's primary_start_timeout default: 300 s.
+        primary_start_timeout: f.primary_start_timeout.map_or(300 * SECOND, |d| d.0),
     };
     if failover.promote_on_partition && !failover.cross_region {
         c.err_help(

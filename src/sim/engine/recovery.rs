@@ -161,8 +161,24 @@ impl Sim<'_, '_> {
     pub(super) fn plan_primary_recovery(&mut self) {
         let failed_at = *self.outage_start.get_or_insert(self.now);
         let p = self.primary;
+        // A rewind needs its source running (pg_rewind reads the new
+        // timeline from it): the ones under way stop, their copies intact.
+        for n in 0..self.topo.nodes.len() {
+            let st = &mut self.topo.nodes[n];
+            if st.rewinding && st.disk == Disk::Rebuilding {
+                st.disk = Disk::Ok;
+                st.disk_epoch += 1;
+                st.rewinding = false;
+                st.rebuild_waiting = false;
+            }
+        }
         let data_ok = self.topo.nodes[p].disk == Disk::Ok;
         let back_at = self.return_time(p);
+        // Only the process crashed (its node and zone run): Patroni gives it
+        // primary_start_timeout after detection to restart in place.
+        let in_place = data_ok
+            && self.topo.nodes[p].crashed
+            && !self.topo.zone_is_down(self.topo.node_zone(p));
         let fo = &self.sc.failover;
         let mut plan: Option<(Plan, Micros, PlanStory, Option<Micros>)> = None;
 
@@ -182,16 +198,28 @@ impl Sim<'_, '_> {
         if let Some((c, position)) = candidate {
             let same_region = self.node_region(c) == self.node_region(p);
             let automatic = fo.mode == FailoverMode::Automatic && (same_region || fo.cross_region);
-            let start = if automatic {
+            let mut start = if automatic {
                 self.detection_remaining()
             } else {
                 self.response_remaining()
             };
-            if back_at.is_none_or(|b| b > self.now + start) {
-                let mut ready = start + self.s_failover.sample(&self.sc.failover.promotion);
-                if !self.topo.nodes[c].active {
-                    ready += self.s_failover.sample(&self.sc.failover.standby_warmup);
-                }
+            if in_place {
+                let noticed = if automatic {
+                    self.detect_at
+                } else {
+                    self.respond_at
+                };
+                let noticed = noticed.unwrap_or(self.now);
+                start = (noticed + fo.primary_start_timeout).saturating_sub(self.now);
+            }
+            // The primary is waited for if it is back by the time the
+            // failover would be done.
+            let promotion = self.s_failover.sample(&self.sc.failover.promotion);
+            let mut ready = start + promotion;
+            if !self.topo.nodes[c].active {
+                ready += self.s_failover.sample(&self.sc.failover.standby_warmup);
+            }
+            if back_at.is_none_or(|b| b > self.now + ready) {
                 if self.topo.nodes[c].mode == ReplicationMode::Delayed {
                     // Received but not yet applied log must be replayed first.
                     let applied = if self.topo.nodes[c].connected {
@@ -234,14 +262,20 @@ impl Sim<'_, '_> {
                 }
             }
             // A replica that still holds the data but is down for now (a
-            // crash, its zone out) is waited for: the best surviving copy
-            // becomes authoritative, and a backup is always older.
+            // crash, its zone out; a deposed primary too) is waited for: the
+            // best surviving copy becomes authoritative, unless a restore
+            // reaches further.
+            let restored_to = match &plan {
+                Some((Plan::Restore(r), ..)) => Some(r.position),
+                _ => None,
+            };
             let returning = (0..self.topo.nodes.len())
                 .filter(|&m| {
                     m != p
                         && self.topo.nodes[m].role == Role::Replica
                         && !self.topo.nodes[m].stale
                         && !self.topo.node_up(m)
+                        && restored_to.is_none_or(|r| self.topo.nodes[m].frozen_received >= r)
                 })
                 .filter_map(|m| self.return_time(m).map(|t| (t, m)))
                 .min();
@@ -307,7 +341,7 @@ impl Sim<'_, '_> {
                 }
                 let lost = self.lose_window(position, rec.failed_at);
                 let from = self.primary;
-                self.promote(to);
+                self.promote(to, position, rec.failed_at);
                 if let Some(i) = rec.incident {
                     self.outcome.incidents[i].recovery = Some(crate::sim::outcome::concat(&[
                         "failover to ",
@@ -361,6 +395,7 @@ impl Sim<'_, '_> {
                 && self.topo.nodes[m].disk != Disk::Lost
             {
                 self.topo.nodes[m].stale = true;
+                self.topo.nodes[m].diverged = false;
                 self.topo.nodes[m].connected = false;
             }
         }
@@ -369,21 +404,67 @@ impl Sim<'_, '_> {
         });
     }
 
-    pub(super) fn promote(&mut self, to: NodeId) {
+    /// Promotes `to`, whose copy reaches `position`; the deposed primary's
+    /// reaches `old_until`. Every copy that holds writes past `position` has
+    /// diverged from the new timeline and must be rewound before it
+    /// replicates (pg_rewind; MySQL re-points a GTID replica alike).
+    pub(super) fn promote(&mut self, to: NodeId, position: Micros, old_until: Micros) {
         let old = self.primary;
         self.topo.nodes[old].mode = self.topo.nodes[to].mode;
         self.topo.nodes[old].active = self.topo.nodes[to].active;
         self.topo.nodes[old].role = Role::Replica;
-        self.topo.nodes[old].stale = true;
         if self.topo.nodes[old].disk_ready {
             // Its new, empty disk is seeded from the new primary.
             self.topo.nodes[old].disk_ready = false;
             self.topo.nodes[old].disk = Disk::Ok;
+            self.topo.nodes[old].stale = true;
+        } else if self.topo.nodes[old].disk == Disk::Ok {
+            // Its disk is intact: rewound, not re-seeded.
+            self.diverge(old, old_until, position);
+        } else {
+            // Re-seeded once its new disk arrives.
+            self.topo.nodes[old].stale = true;
         }
         self.topo.nodes[old].connected = false;
-        self.topo.nodes[to].role = Role::Primary;
-        self.topo.nodes[to].connected = false;
+        let st = &mut self.topo.nodes[to];
+        st.role = Role::Primary;
+        st.connected = false;
+        st.diverged = false;
+        st.divergent_tail = 0;
         self.primary = to;
         self.source_epoch += 1;
+        for m in 0..self.topo.nodes.len() {
+            let st = &self.topo.nodes[m];
+            if m != to
+                && m != old
+                && st.role == Role::Replica
+                && st.disk == Disk::Ok
+                && !st.stale
+                && !st.connected
+            {
+                let held = st.frozen_received;
+                self.diverge(m, held, position);
+            }
+        }
+    }
+
+    /// Copy `n` holds the log up to `held`; the timeline it rejoins, up to
+    /// `common` only. Past `common` it has diverged: its positions fall back
+    /// to the shared prefix (a new epoch: the tail no longer counts) and
+    /// the tail waits for a rewind.
+    fn diverge(&mut self, n: NodeId, held: Micros, common: Micros) {
+        let st = &mut self.topo.nodes[n];
+        if held > common {
+            let before = if st.diverged { st.divergent_tail } else { 0 };
+            st.divergent_tail = before + (held - common);
+            st.diverged = true;
+        }
+        let received = held.min(common);
+        let applied = st.frozen_applied.min(received);
+        if received < st.frozen_received || applied < st.frozen_applied {
+            st.disk_epoch += 1;
+        }
+        st.frozen_received = received;
+        st.frozen_applied = if n == self.primary { received } else { applied };
     }
 }

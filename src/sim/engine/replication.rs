@@ -42,6 +42,7 @@ impl Sim<'_, '_> {
             && n != self.primary
             && self.topo.nodes[n].role == Role::Replica
             && !self.topo.nodes[n].stale
+            && !self.topo.nodes[n].diverged
             && self.topo.node_up(n)
             && !self.partitioned(self.node_region(n), primary_region)
     }
@@ -134,21 +135,63 @@ impl Sim<'_, '_> {
     /// one: a copy needs a live source.
     pub(super) fn start_rebuild(&mut self, n: NodeId) {
         let serving = self.primary_serving();
+        let crew = self.crew_free(n);
         let source = self.source_epoch;
         let st = &mut self.topo.nodes[n];
         st.disk = Disk::Rebuilding;
         st.disk_epoch += 1;
         st.stale = false;
+        st.diverged = false;
+        st.divergent_tail = 0;
+        st.rewinding = false;
         st.connected = false;
-        st.rebuild_waiting = !serving;
+        st.rebuild_waiting = !serving || !crew;
         st.rebuild_source = source;
-        if !serving {
+        if st.rebuild_waiting {
             return;
         }
         let epoch = st.disk_epoch;
         let t = (self.sc.workload.data_size / self.sc.database.rebuild_throughput * 1e6) as Micros;
         self.at(t, Ev::RebuildDone { node: ix(n), epoch });
         self.note_with(|s| Happening::Rebuilding {
+            node: s.sc.nodes[n].name.clone(),
+            ready_in: t,
+        });
+    }
+
+    /// Whether a repair crew is free for node `n` (`database.repair_crews`):
+    /// fewer re-seeds and rewinds than crews run on the other nodes.
+    pub(super) fn crew_free(&self, n: NodeId) -> bool {
+        let Some(crews) = self.sc.database.repair_crews else {
+            return true;
+        };
+        let busy = (0..self.topo.nodes.len())
+            .filter(|&m| {
+                m != n
+                    && self.topo.nodes[m].disk == Disk::Rebuilding
+                    && !self.topo.nodes[m].rebuild_waiting
+            })
+            .count();
+        busy < crews as usize
+    }
+
+    /// Rewinds node `n`'s divergent tail from the serving primary
+    /// (pg_rewind): the time to copy back the tail's log, not a full copy.
+    pub(super) fn start_rewind(&mut self, n: NodeId) {
+        let t = (self.log_bytes(self.topo.nodes[n].divergent_tail)
+            / self.sc.database.rewind_throughput
+            * 1e6) as Micros;
+        let source = self.source_epoch;
+        let st = &mut self.topo.nodes[n];
+        st.disk = Disk::Rebuilding;
+        st.disk_epoch += 1;
+        st.rewinding = true;
+        st.rebuild_waiting = false;
+        st.connected = false;
+        st.rebuild_source = source;
+        let epoch = st.disk_epoch;
+        self.at(t, Ev::RebuildDone { node: ix(n), epoch });
+        self.note_with(|s| Happening::Rewinding {
             node: s.sc.nodes[n].name.clone(),
             ready_in: t,
         });
@@ -168,16 +211,32 @@ impl Sim<'_, '_> {
         if epoch != self.topo.nodes[node].disk_epoch {
             return;
         }
+        let rewind = self.topo.nodes[node].rewinding;
         if self.topo.nodes[node].rebuild_source != self.source_epoch {
             // The source stopped serving or changed during the
-            // copy: it must start again.
-            self.start_rebuild(node);
+            // copy: it must start again (a rewind, once a primary serves).
+            if rewind {
+                let st = &mut self.topo.nodes[node];
+                st.disk = Disk::Ok;
+                st.disk_epoch += 1;
+                st.rewinding = false;
+            } else {
+                self.start_rebuild(node);
+            }
             return;
         }
         let now = self.now;
         let st = &mut self.topo.nodes[node];
         st.disk = Disk::Ok;
-        st.data_since = now;
+        if rewind {
+            // The same disk, rewound to the timeline: its data is as old
+            // as it was.
+            st.rewinding = false;
+            st.diverged = false;
+            st.divergent_tail = 0;
+        } else {
+            st.data_since = now;
+        }
         // It holds everything up to the moment the copy completes.
         st.frozen_received = now;
         st.frozen_applied = now;

@@ -39,8 +39,18 @@ pub(super) struct NodeState {
     /// (and its active/standby role) to the primary it replaces.
     pub(super) mode: ReplicationMode,
     pub(super) active: bool,
-    /// A deposed primary: its unreplicated tail must be discarded by a resync.
+    /// Its copy must be re-seeded in full (an empty disk, or a copy older
+    /// than a restored or empty primary).
     pub(super) stale: bool,
+    /// Its disk holds writes the current timeline lacks (a deposed primary,
+    /// or a replica ahead of the one promoted): it must be rewound
+    /// (pg_rewind) before it replicates again. Its frozen positions are the
+    /// prefix it shares with the timeline; it can still be promoted.
+    pub(super) diverged: bool,
+    /// The span of log past that prefix, which the rewind undoes.
+    pub(super) divergent_tail: Micros,
+    /// The running repair (`Disk::Rebuilding`) is a rewind, not a re-seed.
+    pub(super) rewinding: bool,
     pub(super) connected: bool,
     /// Position received / applied when it last stopped receiving.
     pub(super) frozen_received: Micros,
@@ -214,6 +224,9 @@ impl Topology {
                 mode: n.mode,
                 active: n.active,
                 stale: false,
+                diverged: false,
+                divergent_tail: 0,
+                rewinding: false,
                 connected: n.role == Role::Replica,
                 frozen_received: 0,
                 frozen_applied: 0,

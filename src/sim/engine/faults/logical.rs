@@ -189,7 +189,7 @@ impl Sim<'_, '_> {
         let lost = self.lose_window(l.position, l.detected_at);
         match l.promote {
             Some(n) => {
-                self.promote(n);
+                self.promote(n, l.position, self.now);
                 self.topo.nodes[n].data_since = l.position;
                 for m in 0..self.topo.nodes.len() {
                     if m != n && self.topo.nodes[m].disk != Disk::Lost {

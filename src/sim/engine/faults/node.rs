@@ -93,6 +93,9 @@ impl Sim<'_, '_> {
     pub(in crate::sim::engine) fn lose_disk(&mut self, n: NodeId, replace_after: Micros) {
         let st = &mut self.topo.nodes[n];
         st.disk = Disk::Lost;
+        st.diverged = false;
+        st.divergent_tail = 0;
+        st.rewinding = false;
         st.disk_epoch += 1;
         st.disk_fail_epoch += 1;
         st.connected = false;

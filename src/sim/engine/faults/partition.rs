@@ -145,7 +145,7 @@ impl Sim<'_, '_> {
             // after the replica's position is gone.
             let lost = self.lose_window(position, fence_at);
             self.fenced = false;
-            self.promote(c);
+            self.promote(c, position, fence_at);
             self.set_recovery_label(
                 p.incident,
                 &format!("failover to {to} (old primary fenced)"),
@@ -157,9 +157,11 @@ impl Sim<'_, '_> {
                 lost_writes: lost,
             });
         } else {
-            self.promote(c);
-            // The deposed primary keeps serving its side: it is not stale yet.
+            self.promote(c, position, self.now);
+            // The deposed primary keeps serving its side: it is not stale
+            // yet, and is re-seeded once the partition heals.
             self.topo.nodes[old].stale = false;
+            self.topo.nodes[old].diverged = false;
             self.topo.nodes[old].role = Role::Replica;
             let old_share = self.old_side_share(old);
             self.split = Some(Split {
