@@ -186,7 +186,7 @@ fn simulate(
         (range.end - range.start) * arms.len() as u64 / arms.len().max(1) as u64,
         common.quiet,
     );
-    let partials = montecarlo::run(arms, sc.seed, range.clone(), &|n| pb.inc(n));
+    let partials = montecarlo::run(arms, sc.seed, range.clone(), &|n| pb.inc(n))?;
     pb.finish_and_clear();
     if let Some(shard) = shard {
         let mut header = results::build(sc, sc.seed, sc.trials, &[]);
@@ -208,14 +208,14 @@ fn simulate(
         })?;
         output::write_atomic(&path, &output::to_json(&part))?;
         if !common.quiet {
-            eprintln!(
-                "shard {}/{}: trials {}..{} written to {}; combine all shards with `failsim merge`",
+            output::eprint(&format!(
+                "shard {}/{}: trials {}..{} written to {}; combine all shards with `failsim merge`\n",
                 shard.0,
                 shard.1,
                 range.start,
                 range.end,
                 path.display()
-            );
+            ));
         }
         return Ok(None);
     }
@@ -391,7 +391,7 @@ fn cmd_validate(a: ValidateArgs) -> Result<()> {
                 sc.events.len()
             ))?,
             Err(e) => {
-                eprintln!("{e}");
+                output::eprint(&format!("{e}\n"));
                 failed += 1;
             }
         }
@@ -465,7 +465,7 @@ fn cmd_sweep(a: SweepArgs) -> Result<()> {
     let mut out = Vec::new();
     for (combo, sc, arms) in planned {
         let pb = progress_bar(sc.trials, a.common.quiet);
-        let partials = montecarlo::run(&arms, sc.seed, 0..sc.trials, &|n| pb.inc(n));
+        let partials = montecarlo::run(&arms, sc.seed, 0..sc.trials, &|n| pb.inc(n))?;
         pb.finish_and_clear();
         out.push(SweepPoint {
             settings: combo.iter().cloned().collect(),
@@ -574,7 +574,7 @@ fn cmd_report(a: crate::cli::ReportArgs) -> Result<()> {
         command,
     };
     let pb = progress_bar(sc.trials, a.common.quiet);
-    let sim = crate::report::simulate(sc, &arms, &|n| pb.inc(n));
+    let sim = crate::report::simulate(sc, &arms, &|n| pb.inc(n))?;
     pb.finish_and_clear();
     let report = crate::report::render(sc, &arms, &sim, &meta)
         .map_err(|e| Error::chart("drawing the report", e))?;
@@ -707,7 +707,14 @@ fn cmd_explain(a: crate::cli::ExplainArgs) -> Result<()> {
             )
         }
     };
-    let outcome = crate::sim::Engine::new(&sc).run_trial(sc.seed, trial, true);
+    let engine = crate::sim::Engine::new(&sc);
+    let outcome = engine.run_trial(sc.seed, trial, true);
+    if engine.reached_cap(&outcome) {
+        return Err(user(format!(
+            "trial {trial} reached {} events before the horizon, the most one trial may take; the rest of it would be told as up. Its faults and repairs come too often for the horizon: make failures rarer, repairs longer, or the horizon shorter",
+            crate::format::format_count(crate::sim::engine::EVENT_CAP)
+        )));
+    }
     let story = explain::narrate(&sc, &outcome, &name);
     let to_stdout = a.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
     if let Some(p) = &a.json {

@@ -11,12 +11,14 @@ fn main() -> ExitCode {
         // A closed pipe (`failsim ... | head`) is not a failure.
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
+            // Through a fallible write: a full standard error must not
+            // turn an error into a panic.
             if e.exit_code() == 2 {
-                eprintln!("error: {e}");
+                failsim::output::eprint(&format!("error: {e}\n"));
             } else {
-                eprintln!(
-                    "internal error: {e}\nthis is a bug in failsim; please report it with the scenario and the command line"
-                );
+                failsim::output::eprint(&format!(
+                    "internal error: {e}\nthis is a bug in failsim; please report it with the scenario and the command line\n"
+                ));
             }
             ExitCode::from(e.exit_code())
         }

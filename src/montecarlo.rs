@@ -393,13 +393,35 @@ pub struct Arm {
 ///
 /// `progress` is called with the number of trials just finished; it must
 /// be cheap (it is called from worker threads).
+///
+/// A trial that stops at the engine's cap of events rather than at the
+/// horizon would count the rest of its horizon as up: the run is refused
+/// (exit 2), naming the first such trial, instead of printing it.
 pub fn run(
     arms: &[Arm],
     seed: u64,
     range: Range<u64>,
     progress: &(dyn Fn(u64) + Sync),
-) -> Vec<StrategyPartial> {
-    let engines: Vec<Engine> = arms.iter().map(|a| Engine::new(&a.scenario)).collect();
+) -> Result<Vec<StrategyPartial>, crate::error::Error> {
+    run_capped(arms, seed, range, progress, crate::sim::engine::EVENT_CAP)
+}
+
+/// [`run`] with trials stopped at `cap` events.
+fn run_capped(
+    arms: &[Arm],
+    seed: u64,
+    range: Range<u64>,
+    progress: &(dyn Fn(u64) + Sync),
+    cap: u64,
+) -> Result<Vec<StrategyPartial>, crate::error::Error> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let engines: Vec<Engine> = arms
+        .iter()
+        .map(|a| Engine::new(&a.scenario).with_event_cap(cap))
+        .collect();
+    // The first trial (and its arm) that reached the cap, packed as
+    // trial * arms + arm so that the smallest wins whatever the threads.
+    let capped = AtomicU64::new(u64::MAX);
     let empty = || -> Vec<StrategyPartial> {
         arms.iter()
             .map(|a| StrategyPartial::new(&a.name, a.scenario.write_latency_added()))
@@ -427,8 +449,18 @@ pub fn run(
         .fold(empty, |mut acc, chunk| {
             let n = chunk.end - chunk.start;
             for trial in chunk {
-                for (a, e) in acc.iter_mut().zip(&engines) {
+                if capped.load(Ordering::Relaxed) != u64::MAX {
+                    // The run is refused: the remaining trials are moot.
+                    break;
+                }
+                for (k, (a, e)) in acc.iter_mut().zip(&engines).enumerate() {
                     let o = e.run_trial(seed, trial, false);
+                    if e.reached_cap(&o) {
+                        let key = trial
+                            .saturating_mul(engines.len() as u64)
+                            .saturating_add(k as u64);
+                        capped.fetch_min(key, Ordering::Relaxed);
+                    }
                     a.add(&o);
                     e.recycle(o);
                 }
@@ -442,10 +474,20 @@ pub fn run(
             }
             left
         });
+    let key = capped.into_inner();
+    if key != u64::MAX {
+        let arms_n = arms.len().max(1) as u64;
+        let (trial, arm) = (key / arms_n, (key % arms_n) as usize);
+        return Err(crate::error::Error::user(format!(
+            "{}: trial {trial} reached {} events before the horizon, the most one trial may take; the rest of it would be counted as up, so no result is given. Its faults and repairs come too often for the horizon: make failures rarer, repairs longer, or the horizon shorter",
+            arms[arm].name,
+            crate::format::format_count(cap)
+        )));
+    }
     for t in &mut total {
         t.normalize();
     }
-    total
+    Ok(total)
 }
 
 /// The trial among `range` with the most to tell: the most lost writes,
@@ -477,6 +519,36 @@ mod tests {
     use super::*;
     use rand::{RngExt, SeedableRng};
     use rand_chacha::ChaCha8Rng;
+
+    /// A trial that reaches the cap of events makes the whole run an
+    /// error naming it, never numbers that count the rest as up (a trial
+    /// used to stop silently at 50 million events).
+    #[test]
+    fn a_run_whose_trial_reaches_the_event_cap_is_refused() {
+        let mut text = String::from(
+            "name = \"x\"\ntrials = 50\n[[regions]]\nname = \"east\"\nzones = [\"a\"]\n\
+             [[database.nodes]]\nname = \"db1\"\nzone = \"a\"\nrole = \"primary\"\n",
+        );
+        for d in 1..=5 {
+            text.push_str(&format!(
+                "[[events]]\nat = \"{d}d\"\nfault = \"db-crash\"\ntarget = \"primary\"\n"
+            ));
+        }
+        let sc =
+            crate::scenario::parse(&text, "x.toml", crate::scenario::Format::Toml).expect("valid");
+        let arm = Arm {
+            name: "failover".into(),
+            scenario: sc.clone(),
+        };
+        let arms = [arm];
+        let err = run_capped(&arms, sc.seed, 0..50, &|_| {}, 3).expect_err("capped");
+        assert_eq!(err.exit_code(), 2);
+        let msg = err.to_string();
+        assert!(msg.contains("trial 0 reached 3 events"), "{msg}");
+        assert!(msg.contains("failover:"), "{msg}");
+        // Uncapped, the same run completes.
+        assert!(run(&arms, sc.seed, 0..50, &|_| {}).is_ok());
+    }
 
     /// Folds a trial in one incident at a time, every incident through the
     /// general path.

@@ -70,6 +70,15 @@ pub fn print(text: &str) -> Result<(), OutputError> {
     write_atomic(Path::new("-"), text.as_bytes())
 }
 
+/// Writes `text` to standard error through its lock. Unlike `eprint!`, a
+/// full or closed standard error is not a panic: the write is given up,
+/// since there is nowhere left to say so; the exit status still tells.
+pub fn eprint(text: &str) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
+}
+
 /// Checks, before any work, that `path` can be written: its folder exists,
 /// is a folder, and accepts a new file; the path itself is not a folder.
 pub fn check_writable(path: &Path) -> Result<(), OutputError> {

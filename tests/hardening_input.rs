@@ -411,3 +411,234 @@ fn a_merge_input_over_64_mib_is_refused_unread() {
         refused(&["merge", endless], &[endless, needle]);
     }
 }
+
+// ----- arithmetic that wrapped, trials that stopped short ---------------------
+
+#[test]
+fn a_night_multiplier_beyond_its_bound_is_refused() {
+    let text = format!("{BASE}[operators]\nnight_multiplier = 1e12\n");
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("night_multiplier"))
+        .unwrap()
+        + 1;
+    let f = fixture("night.toml", &text);
+    refused(
+        &["validate", f.path.to_str().unwrap()],
+        &[
+            &format!("night.toml:{line}:"),
+            "operators.night_multiplier",
+            "at most 100",
+        ],
+    );
+}
+
+#[test]
+fn an_operator_response_longer_than_time_itself_leaves_the_primary_down() {
+    // 10,000 years times 100 at night is more microseconds than 64 bits
+    // hold: the response wrapped to "at once" (RTO of seconds, 99.998%).
+    // Now it saturates: nobody comes, and the write path stays down from
+    // the loss at 01:00 on day 2 to the horizon.
+    let text = format!(
+        "{}{PRIMARY}{REPLICA}[failover]\nmode = \"manual\"\n\
+         [operators]\nresponse = \"10000y\"\nnight_multiplier = 100\n\
+         [[events]]\nat = \"1d1h\"\nfault = \"disk-loss\"\ntarget = \"primary\"\n",
+        WORLD.replace("trials = 200", "trials = 2")
+    );
+    let v = run_json(&text, &[]);
+    let down = metric(&v, "downtime_seconds", "mean");
+    assert!(
+        down >= (29.0 * 24.0 - 1.0) * 3600.0,
+        "down {down} s of a 30-day horizon"
+    );
+}
+
+#[test]
+fn rates_that_would_exhaust_a_trial_are_refused_up_front() {
+    // 1 ms between crashes, 1 ms to restart, over a day: 86 million
+    // crashes. A trial used to stop at 50 million events and count the
+    // rest as up (availability 0.71 where the truth is 0.5).
+    let f = fixture(
+        "busy.toml",
+        &format!(
+            "{}[database]\nrestart = \"1ms\"\n[faults]\ndb_crash = {{ mttf = \"1ms\" }}\n",
+            BASE.replace("name = \"x\"", "name = \"x\"\nhorizon = \"1d\"")
+        ),
+    );
+    let path = f.path.to_str().unwrap();
+    for cmd in ["validate", "run"] {
+        refused(
+            &[cmd, path],
+            &[
+                "busy.toml:",
+                "faults.db_crash",
+                "events",
+                "at most 5,000,000",
+            ],
+        );
+    }
+}
+
+// ----- names ------------------------------------------------------------------
+
+#[test]
+fn control_characters_in_names_are_refused_without_being_echoed() {
+    let cases = [
+        (
+            BASE.replace("name = \"x\"", "name = \"x\\u001b]0;owned\\u0007\""),
+            "`name`",
+        ),
+        (
+            BASE.replace("name = \"east\"", "name = \"ea\\u0000st\""),
+            "regions[0].name",
+        ),
+        (
+            BASE.replace("zones = [\"a\", \"b\"]", "zones = [\"a\\r\", \"b\"]"),
+            "regions[0].zones[0]",
+        ),
+        (
+            BASE.replace("name = \"db1\"", "name = \"db\\u009b1\""),
+            "database.nodes[0].name",
+        ),
+        (
+            format!(
+                "{BASE}[[events]]\nat = \"1d\"\nfault = \"db-crash\"\ntarget = \"db1\"\nnote = \"\\u001b[2J\"\n"
+            ),
+            "events[0].note",
+        ),
+        (
+            format!(
+                "{BASE}[[migrations]]\nversion = \"1\\u001b\"\ndescription = \"x\"\nat = \"1d\"\neffect = \"online\"\n"
+            ),
+            "migrations[0].version",
+        ),
+    ];
+    for (text, path) in &cases {
+        let f = fixture("names.toml", text);
+        let p = f.path.to_str().unwrap();
+        for cmd in [&["validate", p][..], &["run", p], &["explain", p]] {
+            let stderr = refused(cmd, &["names.toml:", path, "control character"]);
+            assert!(
+                !stderr.contains('\u{1b}') && !stderr.contains('\0') && !stderr.contains('\u{9b}'),
+                "the control character reached the terminal: {stderr:?}"
+            );
+        }
+    }
+    // Line breaks and tabs stay allowed in free text.
+    let f = fixture(
+        "free.toml",
+        &BASE.replace(
+            "name = \"x\"",
+            "name = \"x\"\ndescription = \"two\\nlines\\tand a tab\"",
+        ),
+    );
+    expect_success(failsim().arg("validate").arg(&f.path));
+}
+
+// ----- contradictions and silent no-ops ---------------------------------------
+
+#[test]
+fn duplicate_network_links_are_refused_in_either_order() {
+    for second in [r#"["east", "west"]"#, r#"["west", "east"]"#] {
+        let f = fixture(
+            "links.toml",
+            &format!(
+                "{BASE}[[network.links]]\nbetween = [\"east\", \"west\"]\nrtt = \"10ms\"\n\
+                 [[network.links]]\nbetween = {second}\nrtt = \"90ms\"\n"
+            ),
+        );
+        refused(
+            &["validate", f.path.to_str().unwrap()],
+            &[
+                "links.toml:",
+                "network.links[1].between",
+                "network.links[0] already joins",
+            ],
+        );
+    }
+}
+
+#[test]
+fn a_first_backup_past_the_horizon_is_refused() {
+    let f = fixture(
+        "late.toml",
+        &format!("{BASE}[backups]\nfirst_at = \"400d\"\n"),
+    );
+    refused(
+        &["validate", f.path.to_str().unwrap()],
+        &[
+            "late.toml:",
+            "backups.first_at",
+            "no backup would ever be taken",
+        ],
+    );
+    // Inside the horizon it is accepted.
+    let f = fixture(
+        "early.toml",
+        &format!("{BASE}[backups]\nfirst_at = \"300d\"\n"),
+    );
+    expect_success(failsim().arg("validate").arg(&f.path));
+}
+
+#[test]
+fn an_unterminated_sql_string_is_warned_about_with_its_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("V1__ok.sql"), "CREATE TABLE t (id int);\n").unwrap();
+    std::fs::write(
+        dir.path().join("V2__open.sql"),
+        "INSERT INTO t VALUES (1);\nINSERT INTO t VALUES ('oops);\nDROP TABLE t;\n",
+    )
+    .unwrap();
+    let out = expect_success(failsim().arg("migrations").arg(dir.path()));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(all.contains("V2__open.sql: line 2"), "{all}");
+    assert!(all.contains("never closed"), "{all}");
+    assert!(!all.contains("V1__ok.sql: line"), "{all}");
+    // The same in a Liquibase changelog: the line is the file's.
+    let log = dir.path().join("changelog.sql");
+    std::fs::write(
+        &log,
+        "--liquibase formatted sql\n\n--changeset a:1\nCREATE TABLE u (id int);\nSELECT $$never;\n",
+    )
+    .unwrap();
+    let out = expect_success(failsim().arg("migrations").arg(&log));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(all.contains("changelog.sql: line 5"), "{all}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_changelog_that_never_ends_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("changelog.sql");
+    std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+    refused(
+        &["migrations", link.to_str().unwrap()],
+        &["changelog.sql", "16 MiB"],
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn validate_with_a_full_standard_error_exits_2_without_panicking() {
+    let f = fixture("bad.toml", &format!("{BASE}mtbf = \"3d\"\n"));
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin!("failsim"))
+        .arg("validate")
+        .arg(&f.path)
+        .stderr(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+}

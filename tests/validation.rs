@@ -44,6 +44,7 @@ fn run(sc: &Scenario, seed: u64, trials: u64) -> montecarlo::StrategyPartial {
         scenario: sc.clone(),
     };
     montecarlo::run(&[arm], seed, 0..trials, &|_| {})
+        .expect("run")
         .pop()
         .expect("one arm")
 }

@@ -19,6 +19,14 @@ pub enum MigrationError {
         source: io::Error,
     },
 
+    /// A file holds more than a scenario may (`scenario::FILE_BYTES_MAX`),
+    /// or never ends (a device, a pipe): not a migration anyone wrote.
+    #[error("{}: the file holds more than 16 MiB (or never ends); migration files are limited to 16 MiB as scenario files are", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+    },
+
     /// A migration is not valid UTF-8. Both tools read UTF-8 by default;
     /// a wrong encoding would garble the SQL and its checksum.
     #[error("{}: not valid UTF-8 (first bad byte on line {line}); save the file as UTF-8", path.display())]

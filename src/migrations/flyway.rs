@@ -433,6 +433,13 @@ pub fn read_flyway_dir(path: &Path) -> Result<MigrationSet, MigrationError> {
     })
 }
 
+/// The warning for a quote or comment opened on `line` and never closed.
+pub(super) fn unterminated_warning(file_line: &str, line: usize) -> String {
+    format!(
+        "{file_line}: line {line} opens a quoted string, quoted name or comment that is never closed: the rest of the script is read as part of it, so its classification is unsure"
+    )
+}
+
 /// Reads and classifies one migration file.
 fn read_migration(
     mut source: Source,
@@ -444,6 +451,9 @@ fn read_migration(
     let file = source.file.display().to_string();
     let mut extra = Vec::new();
 
+    if let Some(line) = sql::unterminated_line(&text) {
+        warnings.push(unterminated_warning(&file, line));
+    }
     if analysis.statements == 0 {
         warnings.push(format!(
             "{file}: empty migration: Flyway records it as applied and runs nothing"
@@ -479,7 +489,7 @@ fn read_migration(
 fn script_config_disables_transaction(file: &Path) -> bool {
     let mut conf = OsString::from(file.as_os_str());
     conf.push(".conf");
-    let Ok(bytes) = fs::read(PathBuf::from(conf)) else {
+    let Ok(bytes) = super::read_bytes(&PathBuf::from(conf)) else {
         return false;
     };
     String::from_utf8_lossy(&bytes).lines().any(|line| {

@@ -488,6 +488,12 @@ fn finish(
         sql::split_statements(&body)
     };
     let analysis = analyze(&statements, o.line + 1);
+    if let Some(line) = sql::unterminated_line(&body) {
+        warnings.push(super::flyway::unterminated_warning(
+            &path.display().to_string(),
+            o.line + line,
+        ));
+    }
     if analysis.statements == 0 {
         warnings.push(format!("{here}: changeset {id} holds only comments"));
     }

@@ -157,7 +157,7 @@ pub fn read_path(path: &Path) -> Result<MigrationSet, MigrationError> {
     if meta.is_dir() {
         return read_flyway_dir(path);
     }
-    let bytes = fs::read(path).map_err(|e| MigrationError::io(path, e))?;
+    let bytes = read_bytes(path)?;
     let is_changelog = String::from_utf8_lossy(&bytes)
         .trim_start_matches('\u{feff}')
         .lines()
@@ -190,8 +190,17 @@ pub fn read_path(path: &Path) -> Result<MigrationSet, MigrationError> {
 
 /// Reads a file as UTF-8, dropping a byte-order mark as both tools do.
 fn read_utf8(path: &Path) -> Result<String, MigrationError> {
-    let bytes = fs::read(path).map_err(|e| MigrationError::io(path, e))?;
-    decode_utf8(path, bytes)
+    decode_utf8(path, read_bytes(path)?)
+}
+
+/// A file's bytes, bounded as a scenario file's are: a link to /dev/zero
+/// must not fill memory.
+pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, MigrationError> {
+    crate::scenario::read_bounded(path, crate::scenario::FILE_BYTES_MAX)
+        .map_err(|e| MigrationError::io(path, e))?
+        .ok_or_else(|| MigrationError::TooLarge {
+            path: path.to_owned(),
+        })
 }
 
 /// `bytes` of the file at `path` as UTF-8, without a byte-order mark.

@@ -35,8 +35,8 @@ mod tokens;
 pub(crate) use alter::push_unique;
 pub use classify::{Classification, classify};
 pub(crate) use classify::{Context, classify_in};
-pub(crate) use splitter::whole_statement;
 pub use splitter::{Statement, split_statements, split_statements_with};
+pub(crate) use splitter::{unterminated_line, whole_statement};
 
 #[cfg(test)]
 mod tests {

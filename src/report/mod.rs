@@ -60,8 +60,12 @@ pub struct Simulated {
 /// `compare` does), then finds the most eventful of the first
 /// [`STORY_SEARCH`] trials of the scenario as written and runs it again
 /// with recording on.
-pub fn simulate(sc: &Scenario, arms: &[Arm], progress: &(dyn Fn(u64) + Sync)) -> Simulated {
-    let partials = montecarlo::run(arms, sc.seed, 0..sc.trials, progress);
+pub fn simulate(
+    sc: &Scenario,
+    arms: &[Arm],
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Simulated, crate::error::Error> {
+    let partials = montecarlo::run(arms, sc.seed, 0..sc.trials, progress)?;
     let results = results::build(sc, sc.seed, sc.trials, &partials);
     let own = Arm {
         name: strategy::own_name(sc),
@@ -70,7 +74,7 @@ pub fn simulate(sc: &Scenario, arms: &[Arm], progress: &(dyn Fn(u64) + Sync)) ->
     let searched = sc.trials.min(STORY_SEARCH);
     let trial = montecarlo::most_eventful(&own, sc.seed, 0..searched);
     let outcome = Engine::new(sc).run_trial(sc.seed, trial, true);
-    Simulated {
+    Ok(Simulated {
         results,
         partials,
         story: Story {
@@ -79,7 +83,7 @@ pub fn simulate(sc: &Scenario, arms: &[Arm], progress: &(dyn Fn(u64) + Sync)) ->
             searched,
             outcome,
         },
-    }
+    })
 }
 
 /// What the report says about where it came from.
@@ -123,8 +127,9 @@ pub fn build(
     arms: &[Arm],
     meta: &Meta,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<Report, ChartError> {
-    render(sc, arms, &simulate(sc, arms, progress), meta)
+) -> Result<Report, crate::error::Error> {
+    render(sc, arms, &simulate(sc, arms, progress)?, meta)
+        .map_err(|e| crate::error::Error::chart("drawing the report", e))
 }
 
 /// Every file of the report, in memory.

@@ -24,6 +24,7 @@ mod network;
 mod policy;
 mod replication;
 mod scheduled;
+mod text;
 mod topology;
 mod workload;
 
@@ -429,6 +430,11 @@ fn lognormal(median: Micros, p95: Micros) -> Dist {
 /// file under `validate/`); the problems come out in the order of these
 /// calls, and within a section in the order of its fields.
 pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
+    // Before any check that could echo a name back to the terminal.
+    let controls = text::control_characters(raw);
+    if !controls.is_empty() {
+        return Err(controls);
+    }
     let mut c = Checker {
         problems: Vec::new(),
     };
@@ -462,8 +468,9 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     let database = database::ops(&mut c, raw);
     let failover = failover::failover(&mut c, raw, db.replica_count);
     let operators = failover::operators(&mut c, raw);
-    let backups = backups::backups(&mut c, raw, &topo, &db);
+    let backups = backups::backups(&mut c, raw, &topo, &db, horizon);
     let faults = faults::faults(&mut c, raw, &api, &topo);
+    faults::check_event_rate(&mut c, &faults, horizon, &api, db.nodes.len(), &topo);
     let events = scheduled::events(&mut c, raw, horizon, &api, &db, &topo, &network);
     let migrations = migrations::migrations(&mut c, raw, horizon);
     let policy = policy::policy(&mut c, raw);

@@ -22,8 +22,8 @@ use crate::units::Micros;
 /// What the engine knows that decides whether a backup is usable.
 pub struct BackupWorld<'a> {
     pub trial_seed: u64,
-    /// Closed intervals during which no writable primary existed (backups due
-    /// then did not run).
+    /// Intervals during which no writable primary existed (backups due
+    /// then did not run), sorted and disjoint.
     pub db_down: &'a [(Micros, Micros)],
     /// Since when the database has been down, if it is now.
     pub db_down_since: Option<Micros>,
@@ -87,7 +87,11 @@ impl Catalog<'_> {
     /// Did a backup due at `at` run?
     fn ran(&self, at: Micros) -> bool {
         let down_now = self.w.db_down_since.is_some_and(|s| at >= s);
-        !down_now && !self.w.db_down.iter().any(|&(s, e)| at >= s && at < e)
+        // `db_down` is sorted and disjoint (one closes before the next
+        // opens): the only candidate is the first ending after `at`.
+        let d = self.w.db_down;
+        let i = d.partition_point(|&(_, e)| e <= at);
+        !down_now && !d.get(i).is_some_and(|&(s, e)| at >= s && at < e)
     }
 
     /// Is the backup (taken at `at`, finished at `done`) silently broken?

@@ -97,7 +97,16 @@ pub struct Engine<'a> {
     api_in_zone: Vec<Vec<usize>>,
     /// `zones_in_region[r]`: the zones of region r.
     zones_in_region: Vec<Vec<ZoneId>>,
+    /// The most events a trial may take ([`EVENT_CAP`] but in tests).
+    event_cap: u64,
 }
+
+/// The most events one trial may take. Validation refuses scenarios whose
+/// rates would come near it (`scenario::validate::TRIAL_EVENTS_MAX`, a
+/// tenth of it); a trial that still reaches it stops there, and the
+/// Monte Carlo runner refuses its results (`Engine::reached_cap`) rather
+/// than count the rest of the trial as up.
+pub const EVENT_CAP: u64 = invariants::EVENT_CAP;
 
 impl<'a> Engine<'a> {
     pub fn new(sc: &'a Scenario) -> Self {
@@ -164,7 +173,21 @@ impl<'a> Engine<'a> {
                         .collect()
                 })
                 .collect(),
+            event_cap: EVENT_CAP,
         }
+    }
+
+    /// The same engine with trials stopped at `cap` events: lets tests
+    /// reach the cap with a small scenario.
+    pub fn with_event_cap(mut self, cap: u64) -> Self {
+        self.event_cap = cap;
+        self
+    }
+
+    /// Whether `outcome` stopped at the cap of events rather than at the
+    /// horizon: its numbers are then wrong (the rest counted as up).
+    pub fn reached_cap(&self, outcome: &TrialOutcome) -> bool {
+        outcome.events >= self.event_cap
     }
 
     pub fn scenario(&self) -> &Scenario {
@@ -201,7 +224,7 @@ impl<'a> Engine<'a> {
         let o = self.run_trial_in(&mut scratch, seed, trial, record, false, Some(&mut checker));
         match checker.violation {
             Some(v) => Err(format!("trial {trial}: {v}")),
-            None if o.events >= invariants::EVENT_CAP => {
+            None if self.reached_cap(&o) => {
                 Err(format!("trial {trial}: the event loop reached its cap"))
             }
             None => Ok(o),
@@ -251,7 +274,7 @@ impl<'a> Engine<'a> {
         // Bounded: every event is at or after `now`, and the loop stops at
         // the horizon; repairs always take time, so no event chain is
         // instantaneous forever. The cap is a guard against model bugs.
-        let cap = invariants::EVENT_CAP;
+        let cap = self.event_cap;
         let mut first = true;
         while let Some((at, ev)) = sim.queue.pop_before(horizon) {
             debug_assert!(at >= sim.now, "time went backwards");

@@ -89,6 +89,9 @@ pub(super) struct Lexer<'a> {
     line: usize,
     /// Only whitespace since the last newline (or the start).
     at_line_start: bool,
+    /// The line of the first quote, dollar quote or block comment left
+    /// open at the end of the input (it ran to the end).
+    pub(super) unterminated: Option<usize>,
 }
 
 impl<'a> Lexer<'a> {
@@ -98,6 +101,7 @@ impl<'a> Lexer<'a> {
             pos: 0,
             line: 1,
             at_line_start: true,
+            unterminated: None,
         }
     }
 
@@ -105,7 +109,11 @@ impl<'a> Lexer<'a> {
         self.src.as_bytes()
     }
 
+    /// Moves to `end`; [`OPEN`] (a run left open) means the end of input.
     fn advance_to(&mut self, end: usize) {
+        if end == OPEN {
+            self.unterminated.get_or_insert(self.line);
+        }
         let end = end.min(self.src.len());
         let b = self.bytes();
         self.line += b[self.pos..end].iter().filter(|&&c| c == b'\n').count();
@@ -305,12 +313,15 @@ fn block_comment_end(b: &[u8], start: usize) -> usize {
             i += 1;
         }
     }
-    b.len()
+    OPEN
 }
+
+/// What the helpers below return for a run that the input ends inside.
+const OPEN: usize = usize::MAX;
 
 /// End (exclusive) of a quoted run starting at `start` (the opening quote).
 /// A doubled quote is an escaped quote; with `backslash`, so is `\'`.
-/// Unterminated quotes run to the end of the input.
+/// Unterminated quotes run to the end of the input ([`OPEN`]).
 fn quoted_end(b: &[u8], start: usize, quote: u8, backslash: bool) -> usize {
     let mut i = start + 1;
     while i < b.len() {
@@ -326,7 +337,7 @@ fn quoted_end(b: &[u8], start: usize, quote: u8, backslash: bool) -> usize {
             i += 1;
         }
     }
-    b.len()
+    OPEN
 }
 
 /// End (exclusive) of a dollar-quoted string starting at `start`, or `None`
@@ -348,6 +359,6 @@ fn dollar_quote_end(b: &[u8], start: usize) -> Option<usize> {
         b[body..]
             .windows(tag.len())
             .position(|w| w == tag)
-            .map_or(b.len(), |p| body + p + tag.len()),
+            .map_or(OPEN, |p| body + p + tag.len()),
     )
 }

@@ -45,6 +45,16 @@ pub(crate) fn whole_statement(sql: &str) -> Option<Statement> {
     })
 }
 
+/// The line of the first quoted string, quoted identifier, dollar quote
+/// or block comment that the script never closes: everything after it is
+/// read as part of it, so the classification of what follows is unsure.
+pub(crate) fn unterminated_line(sql: &str) -> Option<usize> {
+    let mut lexer = Lexer::new(sql);
+    // Bounded: each call consumes at least one byte.
+    while lexer.next(None, false).is_some() {}
+    lexer.unterminated
+}
+
 pub(super) fn split(sql: &str, mut delims: Delims) -> Vec<Statement> {
     let mut lexer = Lexer::new(sql);
     let mut out = Vec::new();

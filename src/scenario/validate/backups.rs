@@ -16,6 +16,7 @@ pub(super) fn backups(
     raw: &RawScenario,
     topo: &Topology,
     db: &Nodes,
+    horizon: crate::units::Micros,
 ) -> Option<Backups> {
     let (nodes, primaries, zones) = (&db.nodes, &db.primaries, &topo.zones);
     let primary_region = primaries
@@ -37,6 +38,21 @@ pub(super) fn backups(
             c.err(
                 "backups.incremental_every",
                 "incrementals must be at least as frequent as full backups",
+            );
+        }
+        // A first backup at or past the horizon never runs: every restore
+        // would find nothing, which no one means by setting it.
+        if let Some(first) = b.first_at
+            && first.0 >= horizon
+        {
+            c.err_help(
+                "backups.first_at",
+                format!(
+                    "the first backup, at {}, is at or past the horizon ({}): no backup would ever be taken",
+                    crate::units::format_duration(first.0),
+                    crate::units::format_duration(horizon)
+                ),
+                "take the first backup within the horizon, or lengthen the horizon",
             );
         }
         let region = match &b.region {

@@ -70,9 +70,25 @@ pub(super) fn operators(c: &mut Checker, raw: &RawScenario) -> Operators {
             &raw.operators.response,
             lognormal(15 * MINUTE, HOUR),
         ),
-        night_multiplier: c.positive(
-            "operators.night_multiplier",
-            raw.operators.night_multiplier.unwrap_or(1.0),
-        ),
+        night_multiplier: night_multiplier(c, raw.operators.night_multiplier.unwrap_or(1.0)),
     }
+}
+
+/// The largest night-time multiplier accepted. Published on-call figures
+/// put night responses at a few times the day's; a hundred times is
+/// already days for a response of an hour, and larger values only push
+/// operator actions past the horizon.
+pub const NIGHT_MULTIPLIER_MAX: f64 = 100.0;
+
+fn night_multiplier(c: &mut Checker, v: f64) -> f64 {
+    let v = c.positive("operators.night_multiplier", v);
+    if v > NIGHT_MULTIPLIER_MAX {
+        c.err_help(
+            "operators.night_multiplier",
+            format!("must be at most {NIGHT_MULTIPLIER_MAX}, found {v}"),
+            "a night response a few times the day's is typical: e.g. night_multiplier = 2",
+        );
+        return 1.0;
+    }
+    v
 }

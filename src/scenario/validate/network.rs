@@ -11,6 +11,8 @@ use crate::scenario::raw::RawScenario;
 /// "Measuring AWS Region and AZ Latency").
 pub(super) fn network(c: &mut Checker, raw: &RawScenario, topo: &Topology) -> Network {
     let mut links = Vec::new();
+    // The link already given for each pair of regions, either way round.
+    let mut seen: Vec<(usize, usize, usize)> = Vec::new();
     for (i, l) in raw.network.links.iter().enumerate() {
         let path = format!("network.links[{i}]");
         if l.between.len() != 2 {
@@ -29,6 +31,19 @@ pub(super) fn network(c: &mut Checker, raw: &RawScenario, topo: &Topology) -> Ne
                     "a link joins two different regions",
                 );
             }
+            let pair = (a.min(b), a.max(b));
+            if let Some(&(_, _, j)) = seen.iter().find(|&&(x, y, _)| (x, y) == pair) {
+                c.err_help(
+                    format!("{path}.between"),
+                    format!(
+                        "network.links[{j}] already joins {} and {}; two links between the same regions would contradict each other",
+                        l.between[0], l.between[1]
+                    ),
+                    format!("keep one of network.links[{j}] and network.links[{i}]"),
+                );
+                continue;
+            }
+            seen.push((pair.0, pair.1, i));
             links.push((a, b, l.rtt.0));
         }
     }

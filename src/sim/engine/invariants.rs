@@ -4,6 +4,9 @@
 //!
 //! - Lost windows stay sorted and disjoint (the ledger counts no write
 //!   twice), each a non-empty span, and the span they cover never shrinks.
+//! - The write path's and the database's downtime intervals stay sorted
+//!   and disjoint (they may touch): the ledger and the backup catalog find
+//!   the ones that matter by binary search.
 //! - Exactly one node holds the primary role, the one `Sim::primary`
 //!   names: there is one serving primary or none (a split brain's deposed
 //!   primary serves as a replica that keeps taking writes, see
@@ -93,6 +96,14 @@ impl Sim<'_, '_> {
                 "lost windows not sorted and disjoint: {:?}",
                 self.logs.lost
             ));
+        }
+        for (what, w) in [
+            ("write path", &self.logs.downs),
+            ("database", &self.logs.db_downs),
+        ] {
+            if !w.windows(2).all(|p| p[0].0 <= p[0].1 && p[0].1 <= p[1].0) {
+                return Err(format!("{what} downtimes not sorted and disjoint: {w:?}"));
+            }
         }
         let primaries = self
             .topo

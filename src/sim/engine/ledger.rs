@@ -10,6 +10,20 @@
 
 use super::*;
 
+#[cfg(test)]
+thread_local! {
+    /// Intervals the ledger visited on this thread: the tests' measure of
+    /// its work (see `engine/tests.rs`).
+    pub(super) static LEDGER_STEPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts one interval visited (tests only).
+#[inline(always)]
+fn count_step() {
+    #[cfg(test)]
+    LEDGER_STEPS.with(|c| c.set(c.get() + 1));
+}
+
 impl Sim<'_, '_> {
     /// Up-time of the write path inside [a, b].
     pub(super) fn acked_time(&self, a: Micros, b: Micros) -> Micros {
@@ -17,7 +31,20 @@ impl Sim<'_, '_> {
             return 0;
         }
         let overlap = |s: Micros, e: Micros| e.min(b).saturating_sub(s.max(a));
-        let mut down: Micros = self.logs.downs.iter().map(|&(s, e)| overlap(s, e)).sum();
+        // `downs` is sorted and disjoint (each is closed when the write
+        // path comes back, before the next can open): only the intervals
+        // that meet [a, b] are visited, found by binary search, so a trial
+        // of n losses costs O(n log n), not O(n^2).
+        let downs = &self.logs.downs;
+        let from = downs.partition_point(|&(_, e)| e <= a);
+        let mut down: Micros = downs[from..]
+            .iter()
+            .take_while(|&&(s, _)| s < b)
+            .map(|&(s, e)| {
+                count_step();
+                overlap(s, e)
+            })
+            .sum();
         if let Some(s) = self.down_since {
             down += overlap(s, self.now.max(s));
         }
@@ -57,8 +84,11 @@ impl Sim<'_, '_> {
             }
         };
         let mut cursor = a;
-        for &(s, e) in &self.logs.lost {
-            if e <= cursor || s >= b {
+        // Sorted and disjoint: start at the first window ending after `a`.
+        let from = self.logs.lost.partition_point(|&(_, e)| e <= a);
+        for &(s, e) in self.logs.lost[from..].iter().take_while(|&&(s, _)| s < b) {
+            count_step();
+            if e <= cursor {
                 continue;
             }
             if s > cursor {
@@ -70,29 +100,30 @@ impl Sim<'_, '_> {
             fresh(cursor, b);
         }
         let first_fresh = first_fresh.unwrap_or(b);
-        let lost = self.poisson(self.sc.workload.writes_per_sec * acked as f64 / 1e6);
+        let lost_writes = self.poisson(self.sc.workload.writes_per_sec * acked as f64 / 1e6);
         self.lost_acked_time += acked;
-        self.lost_in_horizon += lost;
-        // Merge [a, b] into the sorted, disjoint set, in place.
-        self.logs.lost.push((a, b));
-        self.logs.lost.sort_unstable();
-        let mut kept = 0;
-        for i in 0..self.logs.lost.len() {
-            let (s, e) = self.logs.lost[i];
-            if kept > 0 && s <= self.logs.lost[kept - 1].1 {
-                self.logs.lost[kept - 1].1 = self.logs.lost[kept - 1].1.max(e);
-            } else {
-                self.logs.lost[kept] = (s, e);
-                kept += 1;
-            }
-        }
-        self.logs.lost.truncate(kept);
+        self.lost_in_horizon += lost_writes;
+        // Merge [a, b] into the sorted, disjoint set: the windows it meets
+        // or touches, lost[lo..hi], become one (found by binary search; a
+        // new loss is nearly always the latest, so the splice moves little).
+        let lost = &mut self.logs.lost;
+        let lo = lost.partition_point(|&(_, e)| e < a);
+        let hi = lost.partition_point(|&(s, _)| s <= b);
+        let merged = if lo < hi {
+            (a.min(lost[lo].0), b.max(lost[hi - 1].1))
+        } else {
+            (a, b)
+        };
+        lost.splice(lo..hi, [merged]);
         debug_assert!(
             super::invariants::lost_windows_ok(&self.logs.lost),
             "lost windows not sorted and disjoint"
         );
-        self.charge_loss(lost, if lost > 0 { b - first_fresh } else { 0 });
-        lost
+        self.charge_loss(
+            lost_writes,
+            if lost_writes > 0 { b - first_fresh } else { 0 },
+        );
+        lost_writes
     }
 
     /// How far into [a, b] the write path was first up.
@@ -100,21 +131,26 @@ impl Sim<'_, '_> {
         let mut t = a;
         // Skip the downtime intervals that cover `t`, in order: each step
         // moves `t` to the end of one, so there are at most as many steps
-        // as intervals.
+        // as intervals. `downs` is sorted and disjoint, and the open one
+        // (`down_since`) comes after all of them: the first candidate is
+        // found by binary search, the next is always the one after it.
+        let downs = &self.logs.downs;
+        let mut i = downs.partition_point(|&(_, e)| e <= t);
         let mut steps = 0;
         loop {
-            debug_assert!(
-                steps <= self.logs.downs.len() + 1,
-                "first_acked_offset runs on"
-            );
+            debug_assert!(steps <= downs.len() + 1, "first_acked_offset runs on");
             steps += 1;
-            let covering = self
-                .logs
-                .downs
-                .iter()
-                .copied()
-                .chain(self.down_since.map(|s| (s, self.now.max(s))))
-                .find(|&(s, e)| s <= t && t < e);
+            count_step();
+            let covering = match downs.get(i) {
+                Some(&(s, e)) if s <= t && t < e => {
+                    i += 1;
+                    Some((s, e))
+                }
+                _ => self
+                    .down_since
+                    .map(|s| (s, self.now.max(s)))
+                    .filter(|&(s, e)| s <= t && t < e),
+            };
             match covering {
                 Some((_, e)) if e < b => t = e,
                 Some(_) => return b - a,

@@ -47,7 +47,10 @@ impl Sim<'_, '_> {
         let d = self.s_ops.sample(&self.sc.operators.response);
         let hour = (self.now % DAY) / HOUR;
         if self.sc.operators.night_multiplier != 1.0 && !(7..22).contains(&hour) {
-            (d as f64 * self.sc.operators.night_multiplier) as Micros
+            // No longer than any other duration, so that adding it to a
+            // time cannot wrap (`units::DURATION_MAX`).
+            ((d as f64 * self.sc.operators.night_multiplier) as Micros)
+                .min(crate::units::DURATION_MAX)
         } else {
             d
         }
@@ -136,7 +139,7 @@ impl Sim<'_, '_> {
             Some(at) => at,
             None => {
                 let start = self.outage_start.unwrap_or(self.now);
-                let at = start + self.s_failover.sample(&self.sc.failover.detection);
+                let at = start.saturating_add(self.s_failover.sample(&self.sc.failover.detection));
                 self.detect_at = Some(at);
                 at
             }
@@ -150,7 +153,7 @@ impl Sim<'_, '_> {
             Some(at) => at,
             None => {
                 let start = self.outage_start.unwrap_or(self.now);
-                let at = start + self.operator_response();
+                let at = start.saturating_add(self.operator_response());
                 self.respond_at = Some(at);
                 at
             }

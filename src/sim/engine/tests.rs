@@ -146,3 +146,60 @@ fn broken_invariants_are_caught() {
     sim.topo.nodes[replica].frozen_applied = 40;
     assert_eq!(sim.invariants(), Ok(()));
 }
+
+/// A scenario with `n` scheduled losses of the primary's disk, an hour
+/// apart, each restored from a replica: every loss closes a downtime and
+/// charges a lost window.
+fn disk_losses(n: usize) -> Scenario {
+    let mut text = String::from(
+        "name = \"losses\"\nhorizon = \"3y\"\n[[regions]]\nname = \"east\"\nzones = [\"a\", \"b\"]\n\
+         [[database.nodes]]\nname = \"db1\"\nzone = \"a\"\nrole = \"primary\"\n\
+         [[database.nodes]]\nname = \"db2\"\nzone = \"b\"\nrole = \"replica\"\n",
+    );
+    for i in 0..n {
+        text.push_str(&format!(
+            "[[events]]\nat = \"{}h\"\nfault = \"disk-loss\"\ntarget = \"primary\"\n",
+            i + 1
+        ));
+    }
+    scenario(&text, "losses.toml")
+}
+
+/// The ledger's work over one trial: intervals visited.
+fn ledger_steps(sc: &Scenario) -> u64 {
+    use super::ledger::LEDGER_STEPS;
+    LEDGER_STEPS.with(|c| c.set(0));
+    let o = Engine::new(sc).run_trial(sc.seed, 0, false);
+    assert!(o.downtime > 0, "the losses should stop the write path");
+    LEDGER_STEPS.with(|c| c.get())
+}
+
+/// Counting loss looked at every earlier downtime and lost window at each
+/// new loss: 10,000 scheduled losses cost a hundred million steps, four
+/// times as many for twice the losses. Binary search over the sorted
+/// intervals makes the work per loss constant: doubling the losses at
+/// most doubles it (plus slack for the logarithm, not visited here).
+#[test]
+fn ledger_work_grows_linearly_with_scheduled_faults() {
+    let small = ledger_steps(&disk_losses(2000));
+    let large = ledger_steps(&disk_losses(4000));
+    assert!(small >= 2000, "each loss visits an interval: {small}");
+    assert!(
+        large <= small * 5 / 2,
+        "2000 losses: {small} steps; 4000 losses: {large} steps (quadratic would be about 4x)"
+    );
+    // And in absolute terms: a few steps per loss.
+    assert!(large <= 4000 * 8, "{large} steps for 4000 losses");
+}
+
+/// A trial stopped by the cap of events reports it (the Monte Carlo
+/// runner refuses such a run, see `montecarlo::run`).
+#[test]
+fn a_trial_stopped_at_the_cap_says_so() {
+    let sc = disk_losses(50);
+    let e = Engine::new(&sc).with_event_cap(10);
+    let o = e.run_trial(sc.seed, 0, false);
+    assert!(e.reached_cap(&o), "{} events", o.events);
+    let full = Engine::new(&sc);
+    assert!(!full.reached_cap(&full.run_trial(sc.seed, 0, false)));
+}

@@ -76,7 +76,7 @@ impl Sim<'_, '_> {
             return;
         }
         let response = self.operator_response();
-        let pause_at = self.now + response;
+        let pause_at = self.now.saturating_add(response);
         // Option 1: a delayed replica that has not applied the damage yet.
         let mut best: Option<(Micros, Micros, RecoveryHow, Option<NodeId>, u32)> = None;
         for n in 0..self.topo.nodes.len() {

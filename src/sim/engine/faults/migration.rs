@@ -43,7 +43,7 @@ impl Sim<'_, '_> {
                 let d = if rollback {
                     fix
                 } else {
-                    self.operator_response() + fix
+                    self.operator_response().saturating_add(fix)
                 };
                 self.locks += 1;
                 self.at(d, Ev::LockEnd);
