@@ -415,3 +415,22 @@ fn a_bad_archive_copy_delay() {
         &["archive-delay.toml:16:", "backups.archive_copy_delay"],
     );
 }
+
+#[test]
+fn a_uniform_law_with_max_below_min() {
+    refused(
+        "uniform.toml",
+        &with("[backups]\nprovision = { dist = \"uniform\", min = \"20m\", max = \"5m\" }\n"),
+        &[
+            "uniform.toml:15:",
+            "backups.provision.max",
+            "`max` must not be smaller than `min`",
+        ],
+    );
+    // A negative bound is not a duration.
+    refused(
+        "uniform-neg.toml",
+        &with("[backups]\nprovision = { dist = \"uniform\", min = \"-1m\", max = \"5m\" }\n"),
+        &["uniform-neg.toml:15:", "backups.provision"],
+    );
+}

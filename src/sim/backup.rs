@@ -352,12 +352,15 @@ pub fn plan_pitr(
     let c = Catalog { sc, b, w };
     // Each place holding the archive has every completed segment up to the
     // last multiple of the interval that has landed there, if it survived;
-    // the best readable place decides how close to `target` we can get.
+    // the best readable place decides how close to `target` we can get. A
+    // segment completes only while the primary writes: the one open when
+    // it went down is lost with it.
     let segment = |t: Micros| (t / archive.interval) * archive.interval;
+    let written_until = w.db_down_since.unwrap_or(now);
     let reachable = c
         .archive_locations()
         .filter_map(|(r, delay)| {
-            let point = segment(now.saturating_sub(delay)).min(target);
+            let point = segment(now.saturating_sub(delay).min(written_until)).min(target);
             c.readable(r, point + delay, now).then_some(point)
         })
         .max()?;
@@ -490,5 +493,13 @@ copy_to = ["west"]
         ));
         let plan = plan_pitr(&copied, &w, now, now).expect("a restore");
         assert_eq!(plan.position, DAY + 2 * HOUR + 5 * MINUTE);
+        // The segment open when the primary went down (at 03:02) never
+        // completed: the archive ends at 03:00.
+        let w = BackupWorld {
+            db_down_since: Some(DAY + 3 * HOUR + 2 * MINUTE),
+            ..world(&[], &east_down)
+        };
+        let plan = plan_pitr(&direct, &w, now, DAY + 3 * HOUR + 2 * MINUTE).expect("a restore");
+        assert_eq!(plan.position, DAY + 3 * HOUR);
     }
 }
