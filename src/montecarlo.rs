@@ -610,6 +610,7 @@ mod tests {
                         lost_writes,
                         rpo,
                         rto,
+                        rto_from: 0,
                         diverged_writes: 0,
                         recovery: None,
                     }
@@ -663,6 +664,7 @@ mod tests {
                     lost_writes: 1,
                     rpo: rng.random_range(0..4) * 1_000_000,
                     rto: rng.random_range(0..30) * 1_000_000,
+                    rto_from: 0,
                     diverged_writes: 0,
                     recovery: None,
                 })

@@ -159,12 +159,21 @@ pub fn apply(sc: &Scenario, name: &str) -> Result<Scenario, StrategyError> {
                 n.mode = ReplicationMode::Sync;
             }
             let far = second_region(&out, name)?;
+            let pr = out.zones[out.nodes[out.initial_primary()].zone].region;
             add_replica(&mut out, far, ReplicationMode::Async, true)?;
             out.failover.mode = FailoverMode::Automatic;
             out.failover.cross_region = true;
-            if base == "active-active" {
-                spread_api(&mut out);
-            }
+            // Both tiers claim the second region takes over: it needs the
+            // API capacity to (hot standby: idle until then; active-active:
+            // serving all along, in every region).
+            let regions: Vec<RegionId> = if base == "active-active" {
+                (0..out.regions.len())
+                    .filter(|&r| r == pr || out.network.region_rtt(pr, r).is_some())
+                    .collect()
+            } else {
+                vec![pr, far]
+            };
+            api_per_region(&mut out, &regions);
             ensure_backups(&mut out);
             add_copy(&mut out, far);
             add_pitr(&mut out);
@@ -269,7 +278,9 @@ fn ensure_backups(sc: &mut Scenario) {
         retention: 35 * DAY,
         region,
         copy_to: Vec::new(),
-        copy_delay: HOUR,
+        copy_delay: 15 * MINUTE,
+        archive_copy_delay: 0,
+        method: crate::scenario::BackupMethod::Snapshot,
         corrupt: 0.0,
         schedule: true,
         snapshots: Vec::new(),
@@ -376,17 +387,100 @@ fn push_replica(sc: &mut Scenario, zone: ZoneId, mode: ReplicationMode, active: 
     });
 }
 
-/// Spreads the API pool over every zone of every region (active-active).
-fn spread_api(sc: &mut Scenario) {
-    let zones: Vec<ZoneId> = (0..sc.zones.len()).collect();
-    if let Some(api) = &mut sc.api {
-        let n = api.servers.len().max(zones.len());
-        api.servers = (0..n).map(|k| zones[k % zones.len()]).collect();
-    } else {
-        sc.api = Some(ApiPool {
-            servers: zones.clone(),
-            min_healthy: 1,
-            restart: Dist::Fixed(2 * MINUTE),
-        });
+/// Gives every region in `regions` an API pool of its own, as large as the
+/// scenario's: a region that takes over when the other goes dark must carry
+/// the whole load (`min_healthy` servers), not the share a round-robin deal
+/// over every zone leaves it. The scenario's servers keep their places (and
+/// their random streams); each other region gets as many again, dealt over
+/// its zones.
+fn api_per_region(sc: &mut Scenario, regions: &[RegionId]) {
+    let api = sc.api.get_or_insert_with(|| ApiPool {
+        servers: Vec::new(),
+        min_healthy: 1,
+        restart: Dist::Fixed(2 * MINUTE),
+    });
+    let per_region = api.servers.len().max(api.min_healthy as usize).max(1);
+    for &r in regions {
+        let zones = &sc.regions[r].zones;
+        let have = api
+            .servers
+            .iter()
+            .filter(|&&z| sc.zones[z].region == r)
+            .count();
+        let max = crate::scenario::validate::API_SERVERS_MAX as usize;
+        for k in have..per_region {
+            if zones.is_empty() || api.servers.len() >= max {
+                break;
+            }
+            api.servers.push(zones[k % zones.len()]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{Format, parse};
+    use crate::sim::Engine;
+
+    fn builtin(name: &str) -> Scenario {
+        let text = crate::library::builtin(name).expect("a built-in scenario");
+        parse(text, name, Format::Toml).expect("valid")
+    }
+
+    /// API servers in each region, for the regions holding a database node.
+    fn api_by_region(sc: &Scenario) -> Vec<usize> {
+        let api = sc.api.as_ref().expect("an API pool");
+        (0..sc.regions.len())
+            .map(|r| {
+                api.servers
+                    .iter()
+                    .filter(|&&z| sc.zones[z].region == r)
+                    .count()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_takeover_region_of_a_dr_preset_can_carry_the_load_alone() {
+        for base in ["ecommerce", "disaster-recovery"] {
+            let sc = builtin(base);
+            for s in ["hot-standby", "active-active"] {
+                let out = apply(&sc, s).expect("buildable");
+                let need = out.api.as_ref().unwrap().min_healthy as usize;
+                for (r, n) in api_by_region(&out).into_iter().enumerate() {
+                    assert!(
+                        n >= need,
+                        "{base} {s}: {n} API servers in region {r}, {need} needed"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn active_active_keeps_writing_through_a_region_outage_after_failover() {
+        // The default scenario, with us-east dark for 12 h on day 100: the
+        // same trials with and without it differ by the failover, not by
+        // the outage.
+        let text = crate::library::builtin("ecommerce").expect("built in");
+        let dark = format!(
+            "{text}\n[[events]]\nat = \"100d\"\nfault = \"region-outage\"\ntarget = \"us-east\"\nduration = \"12h\"\n"
+        );
+        let plain = parse(text, "ecommerce", Format::Toml).expect("valid");
+        let dark = parse(&dark, "dark", Format::Toml).expect("valid");
+        for s in ["hot-standby", "active-active"] {
+            let (a, b) = (apply(&plain, s).unwrap(), apply(&dark, s).unwrap());
+            let (ea, eb) = (Engine::new(&a), Engine::new(&b));
+            for t in 0..10 {
+                let before = ea.run_trial(a.seed, t, false).downtime;
+                let after = eb.run_trial(b.seed, t, false).downtime;
+                assert!(
+                    after.saturating_sub(before) < crate::units::HOUR,
+                    "{s} trial {t}: the outage added {} s of downtime",
+                    (after - before) / 1_000_000
+                );
+            }
+        }
     }
 }

@@ -393,3 +393,44 @@ fn an_output_path_whose_folder_is_a_file() {
     let stderr = expect_exit_2(failsim().arg("run").arg(&f.path).arg("--json").arg(&out));
     assert!(stderr.contains("s.toml is not a folder"), "{stderr}");
 }
+
+#[test]
+fn an_unknown_backup_method() {
+    refused(
+        "method.toml",
+        &with("[backups]\nmethod = \"logical\"\n"),
+        &[
+            "method.toml:15:",
+            "backups.method",
+            "unknown backup method `logical`",
+        ],
+    );
+}
+
+#[test]
+fn a_bad_archive_copy_delay() {
+    refused(
+        "archive-delay.toml",
+        &with("[backups]\ncopy_to = [\"west\"]\narchive_copy_delay = \"-5m\"\n"),
+        &["archive-delay.toml:16:", "backups.archive_copy_delay"],
+    );
+}
+
+#[test]
+fn a_uniform_law_with_max_below_min() {
+    refused(
+        "uniform.toml",
+        &with("[backups]\nprovision = { dist = \"uniform\", min = \"20m\", max = \"5m\" }\n"),
+        &[
+            "uniform.toml:15:",
+            "backups.provision.max",
+            "`max` must not be smaller than `min`",
+        ],
+    );
+    // A negative bound is not a duration.
+    refused(
+        "uniform-neg.toml",
+        &with("[backups]\nprovision = { dist = \"uniform\", min = \"-1m\", max = \"5m\" }\n"),
+        &["uniform-neg.toml:15:", "backups.provision"],
+    );
+}

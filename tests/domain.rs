@@ -298,10 +298,11 @@ fn a_replica_far_behind_is_not_promoted_while_the_primary_restarts() {
 fn point_in_time_recovery_reads_the_archive_copied_to_another_region() {
     // The primary's region burns; backups and the log archive are copied
     // west with a 1 h delay: the restore reaches about 1 h back, not to
-    // the last nightly backup.
+    // the last nightly backup. (The archive has its own delay: copied
+    // with the backups here, not pushed to both repositories.)
     let s = scenario(&[
         PRIMARY,
-        "[backups]\nfull_every = \"1d\"\nfirst_at = \"0s\"\nregion = \"east\"\ncopy_to = [\"west\"]\ncopy_delay = \"1h\"\n\
+        "[backups]\nfull_every = \"1d\"\nfirst_at = \"0s\"\nregion = \"east\"\ncopy_to = [\"west\"]\ncopy_delay = \"1h\"\narchive_copy_delay = \"1h\"\n\
          log_archive = { interval = \"5m\" }\n\
          [[events]]\nat = \"3d 18h\"\nfault = \"region-outage\"\ntarget = \"east\"\nduration = \"2d\"\ndestroys_data = true\n",
     ]);

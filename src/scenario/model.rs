@@ -244,7 +244,13 @@ pub struct Backups {
     pub retention: Micros,
     pub region: RegionId,
     pub copy_to: Vec<RegionId>,
+    /// How long after it finishes a backup lands in each `copy_to` region.
     pub copy_delay: Micros,
+    /// How long after it is archived a log segment lands in each `copy_to`
+    /// region: the archive is pushed to each repository directly.
+    pub archive_copy_delay: Micros,
+    /// What a backup restores to: its start or its stop point.
+    pub method: BackupMethod,
     /// Probability that one backup is silently corrupt (found at restore).
     pub corrupt: f64,
     /// Whether the full/incremental schedule runs (false: only snapshots).
@@ -253,6 +259,18 @@ pub struct Backups {
     /// the data at these instants, usable at once.
     pub snapshots: Vec<Micros>,
     pub log_archive: Option<LogArchive>,
+}
+
+/// How backups are taken, which decides the point a backup restores to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BackupMethod {
+    /// A storage snapshot (EBS, RDS): crash-consistent at the instant it
+    /// starts.
+    Snapshot,
+    /// A file copy of the running database (pg_basebackup, pgBackRest):
+    /// consistent at its stop point, after the log written during the copy.
+    Physical,
 }
 
 /// Continuous archiving of the write-ahead log, for point-in-time recovery.

@@ -167,6 +167,8 @@ pub struct RawBackups {
     #[serde(default)]
     pub copy_to: Vec<String>,
     pub copy_delay: Option<Duration>,
+    pub archive_copy_delay: Option<Duration>,
+    pub method: Option<String>,
     pub corrupt: Option<Fraction>,
     /// Take a snapshot just before every migration.
     pub before_migrations: Option<bool>,

@@ -575,7 +575,7 @@ impl Sim<'_, '_> {
             self.logs.downs.push((s, h));
             if let Some(i) = self.outage_owner.take() {
                 let inc = &mut self.outcome.incidents[i];
-                inc.rto = inc.rto.max(h - inc.at);
+                inc.rto = inc.rto.max(h.saturating_sub(inc.rto_from));
             }
         }
         let downtime: Micros = self

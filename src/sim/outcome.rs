@@ -32,9 +32,14 @@ pub struct Incident {
     pub lost_writes: u64,
     /// Span of acknowledged writes lost (0 when nothing was lost).
     pub rpo: Micros,
-    /// From the fault until writes were accepted again (0 when the write
-    /// path never went down because of it).
+    /// From the fault (logical damage: from its detection) until writes
+    /// were accepted again (0 when the write path never went down because
+    /// of it).
     pub rto: Micros,
+    /// When the RTO clock starts: the fault, or the detection of logical
+    /// damage (docs/metrics.md, `rto_seconds`).
+    #[serde(skip)]
+    pub rto_from: Micros,
     /// Writes acknowledged by a deposed primary that the new one never saw.
     pub diverged_writes: u64,
     /// How the data was brought back, in a few words.

@@ -5,9 +5,12 @@ use super::Checker;
 use super::database::Nodes;
 use super::lognormal;
 use super::topology::Topology;
-use crate::scenario::model::{Backups, LogArchive, RegionId};
+use crate::scenario::model::{BackupMethod, Backups, LogArchive, RegionId};
 use crate::scenario::raw::RawScenario;
 use crate::units::{DAY, HOUR, MINUTE};
+
+/// Default `copy_delay`: S3 Replication Time Control's 15-minute bound.
+pub const COPY_DELAY: crate::units::Micros = 15 * MINUTE;
 
 /// `[backups]`, if the scenario has them; stored in the primary's region
 /// unless `region` says otherwise.
@@ -97,7 +100,27 @@ pub(super) fn backups(
             ),
             region,
             copy_to,
-            copy_delay: b.copy_delay.map(|d| d.0).unwrap_or(HOUR),
+            // S3 Replication Time Control copies 99.99% of objects within
+            // 15 minutes (Amazon S3 User Guide, "Meeting compliance
+            // requirements with S3 RTC").
+            copy_delay: b.copy_delay.map(|d| d.0).unwrap_or(COPY_DELAY),
+            // pgBackRest `archive-push` and WAL-G push each segment to
+            // every repository themselves (pgBackRest User Guide,
+            // "Multiple Repositories"): a segment lands in the second
+            // region as it is archived.
+            archive_copy_delay: b.archive_copy_delay.map(|d| d.0).unwrap_or(0),
+            method: match b.method.as_deref() {
+                None | Some("snapshot") => BackupMethod::Snapshot,
+                Some("physical") => BackupMethod::Physical,
+                Some(other) => {
+                    c.err_help(
+                        "backups.method",
+                        format!("unknown backup method `{other}`"),
+                        "use \"snapshot\" (restores to the backup's start) or \"physical\" (restores to its stop point)",
+                    );
+                    BackupMethod::Snapshot
+                }
+            },
             corrupt: b.corrupt.map(|f| f.0).unwrap_or(0.0),
             schedule: true,
             snapshots: if b.before_migrations.unwrap_or(false) {

@@ -42,6 +42,7 @@ impl Sim<'_, '_> {
             lost_writes: 0,
             rpo: 0,
             rto: 0,
+            rto_from: self.now,
             diverged_writes: 0,
             recovery: None,
         });

@@ -1,7 +1,8 @@
 //! Replication (docs/model.md, "Replication guarantees"): the position a
 //! replica holds (live, or frozen when it stopped receiving), which replicas
 //! receive the log after an event, whether the synchronous and semi-sync
-//! guarantees hold, and re-seeding a copy from the serving primary.
+//! guarantees hold, and re-seeding a copy from the serving primary. An
+//! async replica's lag is never less than the link's one-way delay.
 
 use super::*;
 
@@ -14,7 +15,11 @@ impl Sim<'_, '_> {
             ReplicationMode::Sync => (t, t),
             ReplicationMode::SemiSync if !self.semi_fallback => (t, t),
             _ => {
-                let lag = self.topo.nodes[n].s_lag.sample(&self.sc.replication.lag);
+                // The log cannot arrive sooner than the link carries it:
+                // the lag drawn (apply and queueing) has the primary's
+                // one-way delay to the replica as its floor.
+                let drawn = self.topo.nodes[n].s_lag.sample(&self.sc.replication.lag);
+                let lag = drawn.max(self.one_way_delay(n));
                 let received = t.saturating_sub(lag);
                 let applied = if mode == ReplicationMode::Delayed {
                     received.min(t.saturating_sub(self.sc.replication.delay))
@@ -24,6 +29,11 @@ impl Sim<'_, '_> {
                 (received, applied)
             }
         }
+    }
+
+    /// Half the round trip between the primary and replica `n`.
+    pub(super) fn one_way_delay(&self, n: NodeId) -> Micros {
+        self.sc.node_rtt(self.primary, n).unwrap_or(0) / 2
     }
 
     /// Received position of a replica, live or frozen.

@@ -82,7 +82,7 @@ impl Sim<'_, '_> {
             self.logs.downs.push((since, self.now));
             if let Some(i) = self.outage_owner.take() {
                 let inc = &mut self.outcome.incidents[i];
-                inc.rto = inc.rto.max(self.now - inc.at);
+                inc.rto = inc.rto.max(self.now.saturating_sub(inc.rto_from));
             }
             self.note(Happening::WritesResumed {
                 after: self.now - since,

@@ -67,6 +67,13 @@ impl Sim<'_, '_> {
             (k.at, k.share, k.incident)
         };
         self.ctx = incident;
+        // The RTO of logical damage runs from its detection: the service
+        // is interrupted when the damage is declared (docs/metrics.md).
+        if let Some(i) = incident
+            && self.outage_owner != Some(i)
+        {
+            self.outcome.incidents[i].rto_from = self.now;
+        }
         self.note_with(|s| Happening::Detected {
             what: s.logs.corruptions[id].what.clone(),
             after: s.now - c,
