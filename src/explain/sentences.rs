@@ -169,6 +169,22 @@ impl Narrator<'_> {
                 human_duration(ready_in)
             );
         }
+        if how.starts_with("side restore") {
+            let gap = match window {
+                Some(w) if w > 0 => format!(
+                    " Only the damaged rows written in the {} before the damage are in no clean copy.",
+                    human_duration(w)
+                ),
+                _ => String::new(),
+            };
+            return format!(
+                "The way back is a {}: the newest clean copy from before the damage is restored beside the live database and the damaged rows are copied back. {} keep flowing and every {} written since the damage is kept.{gap} Paging an operator, restoring and copying back take {}.",
+                strip_recovery_noun(how),
+                capitalize(&self.nouns),
+                self.noun,
+                human_duration(ready_in)
+            );
+        }
         if how.starts_with("delayed replica") {
             return format!(
                 "The way back: the {how}, rolling the data back to {} before this moment; that takes {}, with writes stopped.",

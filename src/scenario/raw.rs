@@ -100,6 +100,7 @@ pub struct RawDatabase {
     pub restart: Option<DistSpec>,
     pub disk_replace: Option<DistSpec>,
     pub rebuild_throughput: Option<Throughput>,
+    pub copy_back_throughput: Option<Throughput>,
     #[serde(default)]
     pub nodes: Vec<RawNode>,
 }
@@ -202,6 +203,7 @@ pub struct RawFailure {
     pub destroys_data: Option<Fraction>,
     pub detect: Option<DistSpec>,
     pub share: Option<Fraction>,
+    pub recovery: Option<String>,
 }
 
 /// A fault staged at a fixed simulated time.
@@ -216,6 +218,7 @@ pub struct RawEvent {
     pub destroys_data: Option<bool>,
     pub detect: Option<Duration>,
     pub share: Option<Fraction>,
+    pub recovery: Option<String>,
     pub until: Option<Duration>,
     pub note: Option<String>,
 }
@@ -234,6 +237,7 @@ pub struct RawMigration {
     pub fix: Option<Duration>,
     pub share: Option<Fraction>,
     pub detect: Option<Duration>,
+    pub recovery: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, Default)]

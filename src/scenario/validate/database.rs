@@ -189,5 +189,13 @@ pub(super) fn ops(c: &mut Checker, raw: &RawScenario) -> DatabaseOps {
             .rebuild_throughput
             .map(|t| t.0)
             .unwrap_or(300e6),
+        // Copying damaged rows back from a side restore: managed table-level
+        // point-in-time recovery writes back at 20 MB/s on average (Huawei
+        // Cloud RDS, "Restoring Tables to a Point in Time").
+        copy_back_throughput: raw
+            .database
+            .copy_back_throughput
+            .map(|t| t.0)
+            .unwrap_or(20e6),
     }
 }

@@ -1,6 +1,6 @@
 //! The write path (docs/model.md, "The write path"): writes are accepted
 //! while the primary serves (or a split brain's two sides do), no guarantee
-//! blocks them, no migration holds a lock, no logical restore runs, and
+//! blocks them, no migration holds a lock, no logical rollback runs, and
 //! enough API servers reach the primary. Keeps the downtime windows that
 //! the ledger reads and each outage's owner (its incident's RTO).
 
@@ -71,7 +71,7 @@ impl Sim<'_, '_> {
             && !self.sync_blocked
             && self.now >= self.stall_until
             && self.locks == 0
-            && self.logical.is_none();
+            && self.logical.as_ref().is_none_or(|l| l.side);
         let up = db_ok && api_ok;
         if up == self.write_up {
             return;
@@ -119,7 +119,7 @@ impl Sim<'_, '_> {
 
     fn why_down(&self, serving: bool, api_ok: bool, healthy: u32) -> String {
         let p = &self.sc.nodes[self.primary].name;
-        if self.logical.is_some() {
+        if self.logical.as_ref().is_some_and(|l| !l.side) {
             "the database is being restored to a point before the damage".into()
         } else if !serving {
             if self.fenced {
