@@ -47,6 +47,19 @@ impl Sim<'_, '_> {
         (healthy >= api.min_healthy, healthy)
     }
 
+    /// The primary stopped serving while writes were flowing: the writes
+    /// inside their commit round trip (the API server to the primary, plus
+    /// what the replication mode adds) fail. Their clients saw an error or
+    /// a timeout: counted as `failed_writes`, never as lost.
+    fn fail_writes_in_flight(&mut self) {
+        let rtt = self.sc.network.rtt_same_zone + self.sc.write_latency_added();
+        let mean = self.sc.workload.writes_per_sec * rtt as f64 / 1e6;
+        if let Ok(p) = Poisson::new(mean) {
+            let x: f64 = p.sample(&mut self.s_failed);
+            self.outcome.failed_writes += x as u64;
+        }
+    }
+
     pub(super) fn refresh_write_path(&mut self) {
         let db_up = self.primary_serving();
         let serving = db_up || self.split.is_some();
@@ -62,6 +75,9 @@ impl Sim<'_, '_> {
             } else {
                 self.db_down_since = Some(self.now);
                 self.source_epoch += 1;
+                if !serving && self.write_up {
+                    self.fail_writes_in_flight();
+                }
             }
         }
         let (api_ok, healthy) = self.api_capacity_ok();
