@@ -441,7 +441,6 @@ impl Sim<'_, '_> {
             Ev::SplitFence { epoch } => self.on_split_fence(epoch),
             Ev::SplitPromote { epoch } => self.on_split_promote(epoch),
             Ev::LockEnd => self.on_lock_end(),
-            Ev::Replan { corruption } => self.plan_logical(corruption as usize),
             // The stall's end is read by the write path (`stall_until`).
             Ev::StallEnd => {}
         }
