@@ -113,6 +113,11 @@ struct Loss {
     behind_by_design: bool,
     /// The loss followed a logical corruption (delete, destructive migration).
     logical: bool,
+    /// The incident it belongs to.
+    incident: Option<usize>,
+    /// A restore done beside the live database (side restore), not a
+    /// rollback in place.
+    side: bool,
 }
 
 /// Tells one recorded trial. `outcome` must come from a run with recording
@@ -167,6 +172,12 @@ impl<'a> Narrator<'a> {
             casts.push(cast.clone());
             worlds.push(world.clone());
             match &r.what {
+                Happening::SplitBrain { new, .. } => {
+                    // The far side's primary serves from here on.
+                    if let Some(t) = node(new) {
+                        cast.primary = t;
+                    }
+                }
                 Happening::Promoted { from, to, .. } => {
                     if let (Some(f), Some(t)) = (node(from), node(to)) {
                         cast.mode[f] = cast.mode[t];

@@ -71,6 +71,9 @@ pub struct StrategyPartial {
     pub incidents: u64,
     pub writes_acknowledged: u64,
     pub diverged_writes: u64,
+    /// Writes in flight when a primary stopped serving (never acknowledged).
+    #[serde(default)]
+    pub failed_writes: u64,
     pub engine_events: u64,
     /// Per trial: acknowledged writes lost.
     pub lost_writes: Accumulator,
@@ -204,6 +207,7 @@ impl StrategyPartial {
             .writes_acknowledged
             .saturating_add(o.writes_acknowledged);
         self.diverged_writes = self.diverged_writes.saturating_add(o.diverged_writes);
+        self.failed_writes = self.failed_writes.saturating_add(o.failed_writes);
         self.engine_events += o.events;
         self.lost_writes.push(o.lost_writes);
         self.downtime.push(o.downtime);
@@ -305,6 +309,7 @@ impl StrategyPartial {
             .writes_acknowledged
             .saturating_add(o.writes_acknowledged);
         self.diverged_writes = self.diverged_writes.saturating_add(o.diverged_writes);
+        self.failed_writes = self.failed_writes.saturating_add(o.failed_writes);
         self.engine_events = add(self.engine_events, o.engine_events, "engine_events")?;
         acc(&mut self.lost_writes, &o.lost_writes, "lost_writes")?;
         acc(&mut self.downtime, &o.downtime, "downtime")?;

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Bumped when a field is renamed or its meaning changes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunResults {
@@ -45,6 +45,12 @@ pub struct StrategyResult {
     pub lost_writes_per_year: f64,
     pub writes_acknowledged_per_trial: f64,
     pub diverged_writes: u64,
+    /// Writes in flight when a primary stopped serving, over the run: the
+    /// client saw an error, so they are not lost writes.
+    #[serde(default)]
+    pub failed_writes: u64,
+    #[serde(default)]
+    pub failed_writes_per_trial: f64,
     pub by_cause: Vec<CauseResult>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<Vec<Verdict>>,
@@ -215,6 +221,8 @@ pub fn summarize(p: &StrategyPartial, horizon: Micros, policy: Option<&Policy>) 
         lost_writes_per_year: p.lost_writes.mean() / years,
         writes_acknowledged_per_trial: p.writes_acknowledged as f64 / n,
         diverged_writes: p.diverged_writes,
+        failed_writes: p.failed_writes,
+        failed_writes_per_trial: p.failed_writes as f64 / n,
         by_cause: p
             .by_cause
             .iter()

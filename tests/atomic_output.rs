@@ -138,7 +138,7 @@ fn a_symbolic_link_is_kept_and_its_target_replaced() {
 fn results_can_go_to_dev_stdout() {
     let doc =
         expect_json(failsim().args(["run", "--trials", "20", "--quiet", "--json", "/dev/stdout"]));
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], 2);
 }
 
 /// Runs failsim under `umask`, through the shell that sets it.

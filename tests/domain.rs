@@ -114,12 +114,12 @@ fn backup_only_loses_up_to_the_backup_interval() {
 
 #[test]
 fn a_replica_does_not_undo_an_accidental_delete_but_a_backup_does() {
-    let delete = "[[events]]\nat = \"10d\"\nfault = \"accidental-delete\"\nshare = \"20%\"\ndetect = \"30m\"\n";
+    let delete = "[[events]]\nat = \"10d12h\"\nfault = \"accidental-delete\"\nshare = \"20%\"\ndetect = \"30m\"\n";
     let replica_only = scenario(&[PRIMARY, REPLICA, delete]);
     let v = run_json(&replica_only, &[]);
     assert_eq!(first(&v)["p_data_loss"], 1.0);
-    // The deleted share of everything written so far: 20% of (30 d history + 10 d).
-    let expected = 0.2 * 100.0 * 40.0 * 86_400.0;
+    // The deleted share of everything written so far: 20% of (30 d history + 10.5 d).
+    let expected = 0.2 * 100.0 * 40.5 * 86_400.0;
     let mean = metric(&v, "lost_writes", "mean");
     assert!((mean / expected - 1.0).abs() < 0.01, "{mean} vs {expected}");
 
@@ -131,9 +131,72 @@ fn a_replica_does_not_undo_an_accidental_delete_but_a_backup_does() {
     ]);
     let b = run_json(&with_backup, &[]);
     let restored = metric(&b, "lost_writes", "max");
-    // The restore goes back to midnight: about 10.5 h of writes, far fewer.
+    // The side restore brings the rows back as of midnight: only the
+    // deleted share of the 12 h since is lost, far fewer.
     assert!(restored < expected / 10.0, "{restored}");
     assert!(restored > 0.0);
+}
+
+/// A side restore (the default) keeps every write after the damage and
+/// never stops writes: it loses only the damaged share of the writes
+/// between the backup and the delete. Rolling back in place stopped writes
+/// for the whole restore and discarded every write up to the detection.
+#[test]
+fn a_side_restore_keeps_every_write_after_the_damage_and_never_stops_writes() {
+    let s = scenario(&[
+        PRIMARY,
+        REPLICA,
+        "[backups]\nfull_every = \"1d\"\nfirst_at = \"0s\"\nthroughput = \"100GB/s\"\n",
+        "[[events]]\nat = \"10d6h\"\nfault = \"accidental-delete\"\nshare = \"10%\"\ndetect = \"2h\"\n",
+    ]);
+    let v = run_json(&s, &["--trials", "200"]);
+    assert_eq!(metric(&v, "downtime_seconds", "max"), 0.0);
+    // 10% of 6 h of writes at 100/s; the 2 h until detection are kept.
+    let expected = 0.1 * 100.0 * 6.0 * 3600.0;
+    let mean = metric(&v, "lost_writes", "mean");
+    assert!((mean / expected - 1.0).abs() < 0.01, "{mean} vs {expected}");
+    // The RPO of a partial loss is the span of writes it equals.
+    let rpo = metric(&v, "rpo_seconds", "max");
+    assert!((rpo - 0.1 * 6.0 * 3600.0).abs() < 1.0, "RPO {rpo}");
+}
+
+/// `recovery = "rollback"` is GitLab's way: writes stop until the restore
+/// is done, and every write from the backup to the detection is gone.
+#[test]
+fn a_rollback_stops_writes_and_discards_every_write_until_detection() {
+    let s = scenario(&[
+        PRIMARY,
+        REPLICA,
+        "[backups]\nfull_every = \"1d\"\nfirst_at = \"0s\"\nthroughput = \"100GB/s\"\n",
+        "[[events]]\nat = \"10d6h\"\nfault = \"accidental-delete\"\nshare = \"10%\"\ndetect = \"2h\"\nrecovery = \"rollback\"\n",
+    ]);
+    let v = run_json(&s, &["--trials", "200"]);
+    assert!(metric(&v, "downtime_seconds", "p50") > 0.0);
+    // Every write from midnight to the detection at 08:00.
+    let expected = 100.0 * 8.0 * 3600.0;
+    let mean = metric(&v, "lost_writes", "mean");
+    assert!((mean / expected - 1.0).abs() < 0.01, "{mean} vs {expected}");
+}
+
+/// A kept partial delete reports the RPO of the writes it destroyed (the
+/// share times the data's age), not the data's whole age.
+#[test]
+fn a_kept_partial_delete_reports_the_rpo_of_the_rows_it_destroyed() {
+    let s = scenario(&[
+        PRIMARY,
+        REPLICA,
+        "[[events]]\nat = \"10d\"\nfault = \"accidental-delete\"\nshare = \"5%\"\ndetect = \"30m\"\n",
+    ]);
+    let v = run_json(&s, &["--trials", "50"]);
+    let rpo = metric(&v, "rpo_seconds", "max");
+    // 5% of 40 days (30 d of history + 10 d).
+    let expected = 0.05 * 40.0 * 86_400.0;
+    assert!((rpo - expected).abs() < 1.0, "RPO {rpo} vs {expected}");
+    let lost = metric(&v, "lost_writes", "mean");
+    assert!(
+        (lost / (100.0 * rpo) - 1.0).abs() < 0.01,
+        "{lost} vs rate x RPO"
+    );
 }
 
 #[test]

@@ -378,6 +378,29 @@ fn unknown_replication_mode() {
 }
 
 #[test]
+fn unknown_logical_recovery_mode() {
+    let text = format!(
+        "{BASE}[faults]\naccidental_delete = {{ mttf = \"3y\", detect = \"1h\", recovery = \"undo\" }}\n\
+         disk_loss = {{ mttf = \"3y\", recovery = \"rollback\" }}\n\
+         [[events]]\nat = \"1d\"\nfault = \"accidental-delete\"\nrecovery = \"revert\"\n\
+         [[events]]\nat = \"2d\"\nfault = \"db-crash\"\nrecovery = \"rollback\"\n\
+         [[migrations]]\nversion = \"1\"\nat = \"3d\"\neffect = \"destructive\"\nrecovery = \"in-place\"\n"
+    );
+    rejects(
+        "recovery.toml",
+        &text,
+        &[
+            "recovery.toml:16:28: field `faults.disk_loss.recovery`: `recovery` does not apply to this fault",
+            "recovery.toml:15:51: field `faults.accidental_delete.recovery`: unknown recovery mode `undo`",
+            "help: use side-restore (restore a copy beside the database and copy the damaged rows back) or rollback (roll the whole database back in place)",
+            "recovery.toml:20:1: field `events[0].recovery`: unknown recovery mode `revert`",
+            "recovery.toml:24:1: field `events[1].recovery`: `recovery` applies to accidental deletes only",
+            "recovery.toml:29:1: field `migrations[0].recovery`: unknown recovery mode `in-place`",
+        ],
+    );
+}
+
+#[test]
 fn a_distribution_with_the_wrong_parameters() {
     let text = format!(
         "{BASE}[database]\nrestart = {{ dist = \"lognormal\", median = \"1m\", mean = \"2m\" }}\n\

@@ -370,3 +370,97 @@ fn a_strategy_changes_the_story_and_a_bad_one_is_refused() {
     );
     expect_exit_2(failsim().args(["explain", "--trials", "0"]));
 }
+
+/// The story's text for a built-in scenario (and strategy).
+fn told(args: &[&str]) -> String {
+    let out = expect_success(failsim().arg("explain").args(args));
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// Words wrapped over lines read as one line again.
+fn flat(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn gitlab_2017_does_not_advise_the_replica_it_already_had() {
+    let s = flat(&told(&["gitlab-2017"]));
+    assert!(
+        !s.contains("A replica in another zone would have"),
+        "the scenario had a replica in another zone: {s}"
+    );
+    assert!(s.contains("The scenario had one replica (db2)"), "{s}");
+}
+
+#[test]
+fn a_burnt_region_asks_for_another_region_not_another_zone() {
+    // One database whose region burns: only a copy in another region helps.
+    let text = format!(
+        "{}{}[backups]\nfull_every = \"1d\"\nfirst_at = \"0s\"\ncopy_to = [\"west\"]\n\
+         [[events]]\nat = \"3d\"\nfault = \"region-outage\"\ntarget = \"east\"\nduration = \"6h\"\ndestroys_data = true\n",
+        WORLD, PRIMARY
+    );
+    let f = fixture("burn.toml", &text);
+    let out = expect_success(failsim().arg("explain").arg(&f.path).args(["--trial", "0"]));
+    let s = flat(&String::from_utf8(out.stdout).expect("UTF-8"));
+    assert!(s.contains("A replica in another region would have"), "{s}");
+    assert!(!s.contains("A replica in another zone would have"), "{s}");
+}
+
+#[test]
+fn a_delayed_replica_that_saved_the_rows_is_not_advised() {
+    let s = flat(&told(&["--strategy", "async+delayed"]));
+    assert!(
+        !s.contains("only a backup or a delayed replica could have"),
+        "{s}"
+    );
+}
+
+#[test]
+fn github_2018_reseeds_the_old_primary_from_the_new_one_and_heals_once() {
+    let s = flat(&told(&["github-2018"]));
+    assert!(
+        !s.contains("mysql-east-1 is re-seeded from the primary mysql-east-1"),
+        "{s}"
+    );
+    assert!(
+        s.contains("mysql-east-1 is re-seeded from the primary mysql-west-1"),
+        "{s}"
+    );
+    assert_eq!(
+        s.matches("The network heals.").count() + s.matches("the network heals.").count(),
+        1,
+        "{s}"
+    );
+}
+
+#[test]
+fn a_noun_takes_its_article() {
+    let s = flat(&told(&["--strategy", "sync"]));
+    assert!(!s.contains("a order"), "{s}");
+    assert!(s.contains("an order is acknowledged only once"), "{s}");
+}
+
+#[test]
+fn one_lost_write_is_singular() {
+    // About one write lost per failover: find a trial that lost exactly one.
+    let text = format!(
+        "{}{}{}",
+        WORLD.replace("writes_per_sec = 100", "writes_per_sec = 0.5"),
+        PRIMARY,
+        "[[database.nodes]]\nname = \"db2\"\nzone = \"east-b\"\nrole = \"replica\"\n\
+         [replication]\nmode = \"async\"\nlag = \"2s\"\n\
+         [[events]]\nat = \"1d\"\nfault = \"disk-loss\"\ntarget = \"primary\"\n"
+    );
+    let sc = failsim::scenario::parse(&text, "one.toml", failsim::scenario::Format::Toml)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let trial = (0..200)
+        .find(|&t| Engine::new(&sc).run_trial(sc.seed, t, false).lost_writes == 1)
+        .expect("a trial that lost one write");
+    let (_, s) = tell(&sc, "async", trial);
+    let summary = flat(&s.summary);
+    assert!(
+        summary.contains("1 acknowledged write was lost"),
+        "{summary}"
+    );
+}

@@ -303,6 +303,28 @@ impl Narrator<'_> {
                     window,
                     lost_writes,
                     corrupt_tried: _,
+                } if how.is_side_restore() => {
+                    let lost = if *lost_writes > 0 {
+                        format!(
+                            " The {} damaged {} written in the {} before the damage are in no clean copy: they are lost.",
+                            format_count(*lost_writes),
+                            self.nouns_for(*lost_writes),
+                            human_duration(*window),
+                        )
+                    } else {
+                        format!(" No acknowledged {} is lost.", self.noun)
+                    };
+                    Some(format!(
+                        "The {} is done: the damaged rows are back in the live database, beside every {} written since.{lost}",
+                        how_prose(how),
+                        self.noun
+                    ))
+                }
+                Happening::Restored {
+                    how,
+                    window,
+                    lost_writes,
+                    corrupt_tried: _,
                 } => {
                     let lost = if *lost_writes > 0 {
                         format!(
@@ -341,7 +363,23 @@ impl Narrator<'_> {
                     Some(format!("Protection is back: {}.", why.prose()))
                 }
                 Happening::Rebuilding { node, ready_in } => {
+                    // The source is the primary serving now; the cast can
+                    // lag a split brain's promotion, so never name the node
+                    // being re-seeded as its own source.
                     let p = &self.sc.nodes[cast.primary].name;
+                    let p = if p == node {
+                        self.rec[..=k]
+                            .iter()
+                            .rev()
+                            .find_map(|r| match &r.what {
+                                Happening::SplitBrain { old, new } if old == node => Some(new),
+                                Happening::Promoted { from, to, .. } if from == node => Some(to),
+                                _ => None,
+                            })
+                            .unwrap_or(p)
+                    } else {
+                        p
+                    };
                     Some(format!(
                         "{node} is re-seeded from the primary {p} as a replica, a full copy that takes {}.",
                         human_duration(*ready_in)
@@ -362,11 +400,25 @@ impl Narrator<'_> {
                     "The far side sees {old} vanish and promotes {new}, but {old} was never fenced off: both accept {}. Split brain.",
                     self.nouns
                 )),
-                Happening::Reconciled { diverged_writes } => Some(format!(
-                    "The network heals. The {} {} the deposed primary accepted on its own conflict with the new primary's history and are thrown away.",
-                    format_count(*diverged_writes),
-                    self.nouns_for(*diverged_writes)
-                )),
+                Happening::Reconciled { diverged_writes } => {
+                    // Said once: the network's return may already have
+                    // said it heals.
+                    let healed = idxs.iter().any(|&j| {
+                        self.rec[j].at == r.at
+                            && matches!(
+                                &self.rec[j].what,
+                                Happening::Up {
+                                    component: Component::Network(_)
+                                }
+                            )
+                    });
+                    Some(format!(
+                        "{}The {} {} the deposed primary accepted on its own conflict with the new primary's history and are thrown away.",
+                        if healed { "" } else { "The network heals. " },
+                        format_count(*diverged_writes),
+                        self.nouns_for(*diverged_writes)
+                    ))
+                }
             };
             if let Some(s) = s
                 && !s.is_empty()

@@ -115,6 +115,13 @@ pub(super) fn lower_first(s: &str) -> String {
 pub(super) fn how_prose(how: &RecoveryHow) -> String {
     match how {
         RecoveryHow::Restore(r) => r.prose(),
+        RecoveryHow::SideRestore(r) => {
+            let restore = r.prose();
+            match restore.strip_prefix("restore ") {
+                Some(rest) => format!("side restore {rest}"),
+                None => format!("side restore by {restore}"),
+            }
+        }
         other => other.to_string(),
     }
 }

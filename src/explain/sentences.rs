@@ -187,6 +187,22 @@ impl Narrator<'_> {
                 human_duration(ready_in)
             );
         }
+        if let RecoveryHow::SideRestore(_) | RecoveryHow::SideRestoreFromDelayed { .. } = how {
+            let gap = match window {
+                Some(w) if w > 0 => format!(
+                    " Only the damaged rows written in the {} before the damage are in no clean copy.",
+                    human_duration(w)
+                ),
+                _ => String::new(),
+            };
+            return format!(
+                "The way back is a {}: the newest clean copy from before the damage is restored beside the live database and the damaged rows are copied back. {} keep flowing and every {} written since the damage is kept.{gap} Paging an operator, restoring and copying back take {}.",
+                how_prose(how),
+                capitalize(&self.nouns),
+                self.noun,
+                human_duration(ready_in)
+            );
+        }
         if let RecoveryHow::DelayedReplica { .. } = how {
             return format!(
                 "The way back: the {how}, rolling the data back to {} before this moment; that takes {}, with writes stopped.",

@@ -1,6 +1,6 @@
 //! The setting: what the system is before anything happens.
 
-use super::phrases::{join_and, ordinal_days, span};
+use super::phrases::{article, join_and, ordinal_days, span};
 use super::{Cast, Narrator};
 use crate::format::{format_bytes, format_latency};
 use crate::scenario::{FailoverMode, ReplicationMode, SyncDown};
@@ -79,12 +79,14 @@ impl Narrator<'_> {
                     human_duration(sc.replication.lag.median() as Micros)
                 ),
                 ReplicationMode::SemiSync => format!(
-                    "is a semi-sync replica: a {} is acknowledged only once it has received it, unless it fails to answer within {} and the primary falls back to async",
+                    "is a semi-sync replica: {} {} is acknowledged only once it has received it, unless it fails to answer within {} and the primary falls back to async",
+                    article(&self.noun),
                     self.noun,
                     span(sc.replication.semi_sync_timeout)
                 ),
                 ReplicationMode::Sync => format!(
-                    "is a sync replica: a {} is acknowledged only once it is on the replica's disk too; if no sync replica can answer, writes {}",
+                    "is a sync replica: {} {} is acknowledged only once it is on the replica's disk too; if no sync replica can answer, writes {}",
+                    article(&self.noun),
                     self.noun,
                     match sc.replication.sync_on_replica_down {
                         SyncDown::Block => "block",

@@ -73,6 +73,8 @@ impl Narrator<'_> {
                 rtt: None,
                 behind_by_design: false,
                 logical,
+                incident: self.owner[k],
+                side: false,
             };
             match &r.what {
                 Happening::Promoted {
@@ -97,9 +99,12 @@ impl Narrator<'_> {
                         ..loss(LossKind::Failover, *lost_writes)
                     });
                 }
-                Happening::Restored { lost_writes, .. } => {
-                    out.push(loss(LossKind::Restore, *lost_writes))
-                }
+                Happening::Restored {
+                    lost_writes, how, ..
+                } => out.push(Loss {
+                    side: how.is_side_restore(),
+                    ..loss(LossKind::Restore, *lost_writes)
+                }),
                 Happening::DataLost { lost_writes, .. } => {
                     out.push(loss(LossKind::Gone, *lost_writes))
                 }
@@ -187,9 +192,10 @@ impl Narrator<'_> {
                 format!(" ({})", join_and(&parts))
             };
             format!(
-                "{} acknowledged {} were lost{how}",
+                "{} acknowledged {} {} lost{how}",
                 format_count(o.lost_writes),
-                self.nouns_for(o.lost_writes)
+                self.nouns_for(o.lost_writes),
+                if o.lost_writes == 1 { "was" } else { "were" }
             )
         };
         s.push_str(&format!("{down}, and {lost}."));

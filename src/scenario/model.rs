@@ -193,6 +193,9 @@ pub struct DatabaseOps {
     pub rewind_throughput: f64,
     /// How many re-seeds and rewinds run at once (`None`: no limit).
     pub repair_crews: Option<u32>,
+    /// Copying damaged rows back from a side restore into the live
+    /// database, bytes/s.
+    pub copy_back_throughput: f64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -289,6 +292,41 @@ pub struct Recurring {
     pub destroys_data: f64,
     pub detect: Option<Dist>,
     pub share: f64,
+    /// How logical damage from this source is undone.
+    pub recovery: LogicalRecovery,
+}
+
+/// How operators undo logical damage (an accidental delete, a destructive
+/// migration) from a clean copy.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LogicalRecovery {
+    /// Restore the clean copy beside the damaged database (RDS point-in-time
+    /// restore always creates a new instance; pgBackRest restores to a side
+    /// cluster), copy the damaged rows back, keep every later write. Writes
+    /// never stop.
+    #[default]
+    SideRestore,
+    /// Roll the whole database back in place to the clean copy, as GitLab
+    /// did in January 2017: writes stop from detection to the end of the
+    /// restore, and every write after the restore point is discarded.
+    Rollback,
+}
+
+impl LogicalRecovery {
+    /// The names a scenario file uses.
+    pub const NAMES: &'static [(&'static str, LogicalRecovery)] = &[
+        ("side-restore", LogicalRecovery::SideRestore),
+        ("rollback", LogicalRecovery::Rollback),
+    ];
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::NAMES.iter().find(|(n, _)| *n == s).map(|&(_, r)| r)
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::SideRestore => "side-restore",
+            Self::Rollback => "rollback",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -382,6 +420,8 @@ pub struct ScheduledFault {
     pub destroys_data: bool,
     pub detect: Micros,
     pub share: f64,
+    /// Accidental deletes only: how the damage is undone.
+    pub recovery: LogicalRecovery,
     pub until: Micros,
     pub note: Option<String>,
 }
@@ -389,9 +429,18 @@ pub struct ScheduledFault {
 #[derive(Clone, Debug, PartialEq)]
 pub enum MigrationEffect {
     Online,
-    Locking { lock: Micros },
-    Failing { rollback: bool, fix: Micros },
-    Destructive { share: f64, detect: Micros },
+    Locking {
+        lock: Micros,
+    },
+    Failing {
+        rollback: bool,
+        fix: Micros,
+    },
+    Destructive {
+        share: f64,
+        detect: Micros,
+        recovery: LogicalRecovery,
+    },
 }
 
 #[derive(Clone, Debug)]

@@ -104,6 +104,8 @@ pub struct RawDatabase {
     pub rewind_throughput: Option<Throughput>,
     /// How many re-seeds and rewinds run at once (absent: no limit).
     pub repair_crews: Option<i64>,
+    /// Copying damaged rows back from a side restore, bytes/s.
+    pub copy_back_throughput: Option<Throughput>,
     #[serde(default)]
     pub nodes: Vec<RawNode>,
 }
@@ -210,6 +212,7 @@ pub struct RawFailure {
     pub destroys_data: Option<Fraction>,
     pub detect: Option<DistSpec>,
     pub share: Option<Fraction>,
+    pub recovery: Option<String>,
 }
 
 /// A fault staged at a fixed simulated time.
@@ -224,6 +227,7 @@ pub struct RawEvent {
     pub destroys_data: Option<bool>,
     pub detect: Option<Duration>,
     pub share: Option<Fraction>,
+    pub recovery: Option<String>,
     pub until: Option<Duration>,
     pub note: Option<String>,
 }
@@ -242,6 +246,7 @@ pub struct RawMigration {
     pub fix: Option<Duration>,
     pub share: Option<Fraction>,
     pub detect: Option<Duration>,
+    pub recovery: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, Default)]

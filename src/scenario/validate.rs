@@ -120,6 +120,24 @@ impl Checker {
         v
     }
 
+    /// `recovery`: how logical damage is undone (side-restore by default).
+    fn recovery(&mut self, path: &str, v: Option<&String>) -> LogicalRecovery {
+        let Some(v) = v else {
+            return LogicalRecovery::default();
+        };
+        match LogicalRecovery::parse(v) {
+            Some(r) => r,
+            None => {
+                self.err_help(
+                    path,
+                    format!("unknown recovery mode `{v}`"),
+                    "use side-restore (restore a copy beside the database and copy the damaged rows back) or rollback (roll the whole database back in place)",
+                );
+                LogicalRecovery::default()
+            }
+        }
+    }
+
     fn non_negative(&mut self, path: &str, v: f64) -> f64 {
         if !(v.is_finite() && v >= 0.0) {
             self.err(path, format!("must be zero or more, found {v}"));
@@ -383,6 +401,7 @@ impl Checker {
             ("destroys_data", f.destroys_data.is_some()),
             ("detect", f.detect.is_some()),
             ("share", f.share.is_some()),
+            ("recovery", f.recovery.is_some()),
         ];
         for (name, p) in present {
             if p && !needs.contains(&name) && !allows.contains(&name) {
@@ -410,6 +429,7 @@ impl Checker {
                 .as_ref()
                 .map(|d| self.dist(&format!("{path}.detect"), d)),
             share: f.share.map(|x| x.0).unwrap_or(1.0),
+            recovery: self.recovery(&format!("{path}.recovery"), f.recovery.as_ref()),
         }
     }
 }

@@ -408,6 +408,9 @@ struct Sim<'e, 'a> {
     kept_gone: f64,
 
     s_workload: StreamRng,
+    /// Draws the writes in flight at each primary loss (its own stream, so
+    /// that counting them moves no other draw).
+    s_failed: StreamRng,
     s_ops: Stream,
     s_failover: Stream,
     s_delete: Stream,
@@ -460,6 +463,7 @@ impl Sim<'_, '_> {
             Ev::Detect { corruption } => self.on_detect(corruption as usize),
             Ev::Recover { epoch } => self.on_recover(epoch),
             Ev::LogicalRestored { epoch } => self.on_logical_restored(epoch),
+            Ev::Replan { corruption } => self.plan_logical(corruption as usize),
             Ev::SplitFence { epoch } => self.on_split_fence(epoch),
             Ev::SplitPromote { epoch } => self.on_split_promote(epoch),
             Ev::LockEnd => self.on_lock_end(),

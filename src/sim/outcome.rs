@@ -65,6 +65,10 @@ pub struct TrialOutcome {
     /// Time in the horizon during which writes were rejected.
     pub downtime: Micros,
     pub diverged_writes: u64,
+    /// Writes in flight when the primary stopped serving: the client saw
+    /// an error or a timeout (Jepsen's "indeterminate"), so they were never
+    /// acknowledged and are not lost writes (docs/metrics.md).
+    pub failed_writes: u64,
     pub incidents: Vec<Incident>,
     /// API-server crashes left out of `incidents` because they lost
     /// nothing and never stopped writes (each would be listed with zero

@@ -192,6 +192,12 @@ pub enum RecoveryHow {
     /// A delayed replica that has not applied the damage is replayed to
     /// just before it and promoted.
     DelayedReplica { replica: String },
+    /// A copy restored beside the live database to just before the damage;
+    /// the damaged rows are copied back and every later write is kept.
+    SideRestore(RestoreHow),
+    /// A delayed replica that has not applied the damage is replayed to
+    /// just before it, and the damaged rows are copied back from it.
+    SideRestoreFromDelayed { replica: String },
 }
 
 impl RecoveryHow {
@@ -200,6 +206,15 @@ impl RecoveryHow {
         matches!(
             self,
             RecoveryHow::WaitPrimary { .. } | RecoveryHow::WaitReplica { .. }
+        )
+    }
+
+    /// Whether the damage is undone beside the live database, which keeps
+    /// taking writes.
+    pub fn is_side_restore(&self) -> bool {
+        matches!(
+            self,
+            RecoveryHow::SideRestore(_) | RecoveryHow::SideRestoreFromDelayed { .. }
         )
     }
 
@@ -236,6 +251,17 @@ impl Display for RecoveryHow {
             RecoveryHow::DelayedReplica { replica } => write!(
                 f,
                 "delayed replica {replica} replayed to just before the damage and promoted"
+            ),
+            RecoveryHow::SideRestore(r) => {
+                let label = r.to_string();
+                match label.strip_prefix("restore ") {
+                    Some(rest) => write!(f, "side restore {rest}"),
+                    None => write!(f, "side restore by {label}"),
+                }
+            }
+            RecoveryHow::SideRestoreFromDelayed { replica } => write!(
+                f,
+                "side restore from delayed replica {replica}, replayed to just before the damage"
             ),
         }
     }

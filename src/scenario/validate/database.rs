@@ -206,5 +206,12 @@ pub(super) fn ops(c: &mut Checker, raw: &RawScenario) -> DatabaseOps {
             }
             n.clamp(1, u32::MAX as i64) as u32
         }),
+        // Copying damaged rows back from a side restore: managed table-level
+        // point-in-time recovery writes back at 20 MB/s on average (Huawei
+        // Cloud RDS, "Restoring Tables to a Point in Time").
+        copy_back_throughput: match raw.database.copy_back_throughput {
+            Some(t) => c.positive("database.copy_back_throughput", t.0),
+            None => 20e6,
+        },
     }
 }

@@ -45,10 +45,14 @@ pub(super) fn faults(
             .partition
             .as_ref()
             .map(|f| c.failure("faults.partition", f, &["duration"], &[])),
-        accidental_delete: fr
-            .accidental_delete
-            .as_ref()
-            .map(|f| c.failure("faults.accidental_delete", f, &["detect"], &["share"])),
+        accidental_delete: fr.accidental_delete.as_ref().map(|f| {
+            c.failure(
+                "faults.accidental_delete",
+                f,
+                &["detect"],
+                &["share", "recovery"],
+            )
+        }),
     };
     if faults.partition.is_some() && regions.len() < 2 {
         c.err(

@@ -61,6 +61,7 @@ pub(super) fn migrations(c: &mut Checker, raw: &RawScenario, horizon: Micros) ->
             "destructive" => MigrationEffect::Destructive {
                 share: m.share.map(|s| s.0).unwrap_or(1.0),
                 detect: m.detect.map(|d| d.0).unwrap_or(2 * HOUR),
+                recovery: c.recovery(&format!("{path}.recovery"), m.recovery.as_ref()),
             },
             other => {
                 c.err_help(
@@ -76,6 +77,7 @@ pub(super) fn migrations(c: &mut Checker, raw: &RawScenario, horizon: Micros) ->
         allow(c, "fix", m.fix.is_some(), kind == "failing");
         allow(c, "share", m.share.is_some(), kind == "destructive");
         allow(c, "detect", m.detect.is_some(), kind == "destructive");
+        allow(c, "recovery", m.recovery.is_some(), kind == "destructive");
         migrations.push(Migration {
             version: m.version.clone(),
             description: m.description.clone(),

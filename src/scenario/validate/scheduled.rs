@@ -206,6 +206,13 @@ pub(super) fn events(
                 "`share` applies to accidental deletes only",
             );
         }
+        if !is_delete && e.recovery.is_some() {
+            c.err(
+                format!("{path}.recovery"),
+                "`recovery` applies to accidental deletes only",
+            );
+        }
+        let recovery = c.recovery(&format!("{path}.recovery"), e.recovery.as_ref());
         let until = match (kind, e.until) {
             (FaultKind::BackupFailure, _) if raw.backups.is_none() => {
                 c.err_help(
@@ -241,6 +248,7 @@ pub(super) fn events(
             destroys_data: e.destroys_data.unwrap_or(false),
             detect: e.detect.map(|d| d.0).unwrap_or(HOUR),
             share: e.share.map(|s| s.0).unwrap_or(1.0),
+            recovery,
             until,
             note: e.note.clone(),
         });

@@ -36,6 +36,7 @@ pub(super) enum Ev {
     Detect { corruption: u32 },
     Recover { epoch: u32 },
     LogicalRestored { epoch: u32 },
+    Replan { corruption: u32 },
     SplitFence { epoch: u32 },
     SplitPromote { epoch: u32 },
     LockEnd,

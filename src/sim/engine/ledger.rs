@@ -3,8 +3,12 @@
 //! The only place that charges lost writes to the trial and its incident:
 //! `lose_window` (a span of the log no surviving copy holds),
 //! `lose_everything` (no copy survives), `charge_divergence` (a split
-//! brain's writes on the deposed side) and `keep_damage` (logical damage
-//! left in place). Each draws its count from the `workload` stream's
+//! brain's writes on the deposed side), `keep_damage` (logical damage
+//! left in place) and `lose_share` (the damaged rows a side restore could
+//! not bring back). A partial loss (a share of the rows of a span) counts
+//! an RPO of the share times the span: the span of writes it equals, so
+//! that lost writes = rate x RPO holds for every kind of loss
+//! (docs/metrics.md). Each draws its count from the `workload` stream's
 //! Poisson law of the write path's up-time in the span; windows already
 //! lost are kept sorted and disjoint so that no write is counted twice.
 
@@ -202,12 +206,13 @@ impl Sim<'_, '_> {
             let history = self.sc.workload.writes_per_sec * self.sc.workload.history as f64 / 1e6;
             let before = self.poisson((history - self.kept_gone).max(0.0));
             window += self.sc.workload.history;
-            self.charge_loss(before, window);
+            // An RPO only when writes were lost (docs/metrics.md).
+            self.charge_loss(before, if before > 0 { window } else { 0 });
             lost += before;
         }
         self.data_origin = Some(self.now);
         self.kept_gone = 0.0;
-        (lost, window)
+        (lost, if lost > 0 { window } else { 0 })
     }
 
     /// A split brain heals: the writes the deposed primary took after the
@@ -235,11 +240,52 @@ impl Sim<'_, '_> {
     /// Logical damage done at `c` is kept: the `keep_loss` writes (expected)
     /// it destroyed are gone for good and are not lost again later.
     /// Returns the writes lost and the span of data they belong to.
-    pub(super) fn keep_damage(&mut self, keep_loss: f64, c: Micros) -> (u64, Micros) {
+    pub(super) fn keep_damage(&mut self, keep_loss: f64, share: f64, c: Micros) -> (u64, Micros) {
         let lost = self.poisson(keep_loss);
         self.kept_gone += keep_loss;
         let window = self.data_age(c);
-        self.charge_loss(lost, if lost > 0 { window } else { 0 });
-        (lost, window)
+        let rpo = partial_rpo(share, window);
+        self.charge_loss(lost, if lost > 0 { rpo } else { 0 });
+        (lost, rpo)
     }
+
+    /// A side restore brought back every damaged row but those written in
+    /// [a, c] (after the restore point `a`, before the damage at `c`): the
+    /// damaged `share` of the writes acknowledged then, not already lost,
+    /// is gone. Returns the writes lost.
+    pub(super) fn lose_share(&mut self, share: f64, a: Micros, c: Micros) -> u64 {
+        let acked = self.unlost_acked_time(a, c);
+        let mean = share * self.sc.workload.writes_per_sec * acked as f64 / 1e6;
+        let lost = self.poisson(mean);
+        self.kept_gone += mean;
+        self.lost_in_horizon += lost;
+        let rpo = partial_rpo(share, acked);
+        self.charge_loss(lost, if lost > 0 { rpo } else { 0 });
+        lost
+    }
+
+    /// Write-path up-time in [a, b] outside the windows already lost.
+    fn unlost_acked_time(&self, a: Micros, b: Micros) -> Micros {
+        let mut acked = 0;
+        let mut cursor = a;
+        for &(s, e) in &self.logs.lost {
+            if e <= cursor || s >= b {
+                continue;
+            }
+            if s > cursor {
+                acked += self.acked_time(cursor, s);
+            }
+            cursor = cursor.max(e);
+        }
+        if cursor < b {
+            acked += self.acked_time(cursor, b);
+        }
+        acked
+    }
+}
+
+/// The RPO of losing `share` of the rows of a span: the span of writes
+/// the loss equals (docs/metrics.md, "Partial loss").
+fn partial_rpo(share: f64, span: Micros) -> Micros {
+    (share.clamp(0.0, 1.0) * span as f64).round() as Micros
 }

@@ -102,6 +102,7 @@ impl<'e, 'a> Sim<'e, 'a> {
             data_origin: None,
             kept_gone: 0.0,
             s_workload: stream_from(mix64(ts ^ fnv1a("workload"))),
+            s_failed: stream_from(mix64(ts ^ fnv1a("failed"))),
             s_ops: Stream::new(ts, fnv1a("operators")),
             s_failover: Stream::new(ts, fnv1a("failover")),
             s_delete: Stream::new(ts, fnv1a("delete")),

@@ -1,6 +1,6 @@
 //! The write path (docs/model.md, "The write path"): writes are accepted
 //! while the primary serves (or a split brain's two sides do), no guarantee
-//! blocks them, no migration holds a lock, no logical restore runs, and
+//! blocks them, no migration holds a lock, no logical rollback runs, and
 //! enough API servers reach the primary. Keeps the downtime windows that
 //! the ledger reads and each outage's owner (its incident's RTO).
 
@@ -47,6 +47,19 @@ impl Sim<'_, '_> {
         (healthy >= api.min_healthy, healthy)
     }
 
+    /// The primary stopped serving while writes were flowing: the writes
+    /// inside their commit round trip (the API server to the primary, plus
+    /// what the replication mode adds) fail. Their clients saw an error or
+    /// a timeout: counted as `failed_writes`, never as lost.
+    fn fail_writes_in_flight(&mut self) {
+        let rtt = self.sc.network.rtt_same_zone + self.sc.write_latency_added();
+        let mean = self.sc.workload.writes_per_sec * rtt as f64 / 1e6;
+        if let Ok(p) = Poisson::new(mean) {
+            let x: f64 = p.sample(&mut self.s_failed);
+            self.outcome.failed_writes += x as u64;
+        }
+    }
+
     pub(super) fn refresh_write_path(&mut self) {
         let db_up = self.primary_serving();
         let serving = db_up || self.split.is_some();
@@ -62,6 +75,9 @@ impl Sim<'_, '_> {
             } else {
                 self.db_down_since = Some(self.now);
                 self.source_epoch += 1;
+                if !serving && self.write_up {
+                    self.fail_writes_in_flight();
+                }
             }
         }
         let (api_ok, healthy) = self.api_capacity_ok();
@@ -71,7 +87,7 @@ impl Sim<'_, '_> {
             && !self.sync_blocked
             && self.now >= self.stall_until
             && self.locks == 0
-            && self.logical.is_none();
+            && self.logical.as_ref().is_none_or(|l| l.side);
         let up = db_ok && api_ok;
         if up == self.write_up {
             return;
@@ -119,7 +135,7 @@ impl Sim<'_, '_> {
 
     fn why_down(&self, serving: bool, api_ok: bool, healthy: u32) -> StopReason {
         let primary = || self.sc.nodes[self.primary].name.clone();
-        if self.logical.is_some() {
+        if self.logical.as_ref().is_some_and(|l| !l.side) {
             StopReason::Restoring
         } else if !serving {
             if self.fenced {

@@ -56,9 +56,13 @@ impl Sim<'_, '_> {
                     },
                 );
             }
-            MigrationEffect::Destructive { share, detect } => {
+            MigrationEffect::Destructive {
+                share,
+                detect,
+                recovery,
+            } => {
                 let what = format!("migration V{} ({})", m.version, m.description);
-                self.corrupt(share, detect, what);
+                self.corrupt(share, recovery, detect, what);
             }
         }
     }

@@ -59,8 +59,8 @@ impl Sim<'_, '_> {
             }
             FaultKind::AccidentalDelete => {
                 self.open_incident(FaultKind::AccidentalDelete, target, e.note.clone());
-                let (share, detect) = (e.share, e.detect);
-                self.corrupt(share, detect, "an accidental delete".into());
+                let (share, recovery, detect) = (e.share, e.recovery, e.detect);
+                self.corrupt(share, recovery, detect, "an accidental delete".into());
             }
             FaultKind::BackupFailure => {
                 self.logs.broken_windows.push((e.at, e.until));
