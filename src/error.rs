@@ -8,6 +8,7 @@
 
 use crate::charts::ChartError;
 use crate::migrations::MigrationError;
+use crate::montecarlo::EventCapReached;
 use crate::output::OutputError;
 use crate::scenario::ScenarioError;
 use crate::strategy::StrategyError;
@@ -44,6 +45,10 @@ pub enum Error {
     /// A Flyway folder or Liquibase changelog that cannot be read.
     #[error(transparent)]
     Migration(#[from] MigrationError),
+    /// A trial that reached the engine's cap of events: the scenario's
+    /// rates are too high for its horizon.
+    #[error(transparent)]
+    EventCap(#[from] EventCapReached),
     /// A chart that could not be drawn: a bug, the input was checked.
     #[error("{context}: {source}")]
     Chart {
@@ -86,7 +91,8 @@ impl Error {
             | Error::Scenario(_)
             | Error::Strategy(_)
             | Error::Output(_)
-            | Error::Migration(_) => 2,
+            | Error::Migration(_)
+            | Error::EventCap(_) => 2,
             Error::Chart { .. } | Error::Io(_) | Error::Internal(_) => 1,
         }
     }
@@ -104,6 +110,7 @@ impl Error {
             Error::Strategy(e) => e,
             Error::Output(e) => e,
             Error::Migration(e) => e,
+            Error::EventCap(e) => e,
             Error::Io(e) => e,
             Error::Chart { .. } | Error::Internal(_) => self,
         };
@@ -138,6 +145,12 @@ mod tests {
             2
         );
         assert_eq!(Error::from(StrategyError("s".into())).exit_code(), 2);
+        let capped = EventCapReached {
+            strategy: "async".into(),
+            trial: 7,
+            cap: 3,
+        };
+        assert_eq!(Error::from(capped).exit_code(), 2);
         assert_eq!(Error::from(out).exit_code(), 2);
         assert_eq!(
             Error::from(MigrationError::NotADirectory { path: "p".into() }).exit_code(),

@@ -407,8 +407,24 @@ pub fn run(
     seed: u64,
     range: Range<u64>,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<Vec<StrategyPartial>, crate::error::Error> {
+) -> Result<Vec<StrategyPartial>, EventCapReached> {
     run_capped(arms, seed, range, progress, crate::sim::engine::EVENT_CAP)
+}
+
+/// A trial stopped at the engine's cap of events before its horizon: the
+/// scenario's faults and repairs come too often for it (exit 2).
+#[derive(Clone, Debug, thiserror::Error)]
+#[error(
+    "{strategy}: trial {trial} reached {} events before the horizon, the most one trial may take; the rest of it would be counted as up, so no result is given. Its faults and repairs come too often for the horizon: make failures rarer, repairs longer, or the horizon shorter",
+    crate::format::format_count(*cap)
+)]
+pub struct EventCapReached {
+    /// The strategy whose trial reached the cap.
+    pub strategy: String,
+    /// The first trial (in trial order) that did.
+    pub trial: u64,
+    /// The cap, in events.
+    pub cap: u64,
 }
 
 /// [`run`] with trials stopped at `cap` events.
@@ -418,7 +434,7 @@ fn run_capped(
     range: Range<u64>,
     progress: &(dyn Fn(u64) + Sync),
     cap: u64,
-) -> Result<Vec<StrategyPartial>, crate::error::Error> {
+) -> Result<Vec<StrategyPartial>, EventCapReached> {
     use std::sync::atomic::{AtomicU64, Ordering};
     let engines: Vec<Engine> = arms
         .iter()
@@ -483,11 +499,11 @@ fn run_capped(
     if key != u64::MAX {
         let arms_n = arms.len().max(1) as u64;
         let (trial, arm) = (key / arms_n, (key % arms_n) as usize);
-        return Err(crate::error::Error::user(format!(
-            "{}: trial {trial} reached {} events before the horizon, the most one trial may take; the rest of it would be counted as up, so no result is given. Its faults and repairs come too often for the horizon: make failures rarer, repairs longer, or the horizon shorter",
-            arms[arm].name,
-            crate::format::format_count(cap)
-        )));
+        return Err(EventCapReached {
+            strategy: arms[arm].name.clone(),
+            trial,
+            cap,
+        });
     }
     for t in &mut total {
         t.normalize();
@@ -547,7 +563,6 @@ mod tests {
         };
         let arms = [arm];
         let err = run_capped(&arms, sc.seed, 0..50, &|_| {}, 3).expect_err("capped");
-        assert_eq!(err.exit_code(), 2);
         let msg = err.to_string();
         assert!(msg.contains("trial 0 reached 3 events"), "{msg}");
         assert!(msg.contains("failover:"), "{msg}");

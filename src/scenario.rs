@@ -10,6 +10,7 @@
 //! Reading a file is the caller's business ([`parse`] takes text), so the
 //! model stays free of I/O; [`load`] is the convenience that reads one.
 
+pub mod limits;
 pub mod locate;
 pub mod model;
 pub mod raw;
@@ -303,7 +304,7 @@ pub fn check(
             .collect(),
     })?;
     // Bounds on the work of simulating it, known from the scenario alone.
-    let problems: Vec<Located> = crate::sim::backup::schedule_problems(&sc)
+    let problems: Vec<Located> = limits::schedule_problems(&sc)
         .into_iter()
         .map(|(path, message, help)| place(path, message, Some(help)))
         .collect();
