@@ -27,6 +27,6 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     if let Err(e) = shard::merge(parts) {
-        assert!(failsim::app::is_user_error(&e), "{e:#}");
+        assert_eq!(e.exit_code(), 2, "{e}");
     }
 });

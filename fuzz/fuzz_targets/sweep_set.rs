@@ -5,7 +5,7 @@
 //! stack.
 #![no_main]
 
-use failsim::{app, knob, library, scenario};
+use failsim::{knob, library, scenario};
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
 
@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
         let (path, values) = match knob::parse_set(arg) {
             Ok(k) => k,
             Err(e) => {
-                assert!(app::is_user_error(&e), "{e:#}");
+                assert_eq!(e.exit_code(), 2, "{e}");
                 return;
             }
         };
@@ -31,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
             match knob::set_raw(&raw, &path, v, "default.toml") {
                 Ok(r) => raw = r,
                 Err(e) => {
-                    assert!(app::is_user_error(&e), "{e:#}");
+                    assert_eq!(e.exit_code(), 2, "{e}");
                     return;
                 }
             }
