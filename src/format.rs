@@ -55,11 +55,15 @@ pub fn pct_table(p: f64) -> String {
 }
 
 /// A share as a percentage for prose: whole when it is (`25%`), else one
-/// decimal (`12.5%`).
+/// decimal (`12.5%`); below 0.1%, as many decimals as its first
+/// significant digit needs (`0.01%`), so a small share never reads as 0.
 pub fn pct_prose(share: f64) -> String {
     let p = share * 100.0;
     if p.fract() == 0.0 {
         format!("{p:.0}%")
+    } else if p > 0.0 && p < 0.1 {
+        let decimals = (-p.log10()).ceil().clamp(1.0, 12.0) as usize;
+        format!("{p:.decimals$}%")
     } else {
         format!("{p:.1}%")
     }
@@ -393,6 +397,15 @@ mod tests {
         assert_eq!(pct_table(0.00012), "0.012%");
         assert_eq!(pct_table(0.999951), "99.9951%");
         assert_eq!(pct_table(0.0), "0%");
+    }
+
+    #[test]
+    fn a_small_share_in_prose_keeps_its_first_significant_digit() {
+        assert_eq!(pct_prose(0.0001), "0.01%");
+        assert_eq!(pct_prose(0.00005), "0.005%");
+        assert_eq!(pct_prose(0.0009), "0.09%");
+        assert_eq!(pct_prose(0.001), "0.1%");
+        assert_eq!(pct_prose(0.0), "0%");
     }
 
     #[test]
