@@ -57,11 +57,7 @@ impl Sim<'_, '_> {
             return;
         }
         let Some(to) = self.failback_target() else {
-            // Not caught up yet: look again once it may be.
-            self.failback_since = None;
-            self.failback_epoch += 1;
-            let epoch = self.failback_epoch;
-            self.failback_since = Some(self.now);
+            // Not caught up yet: look again in a minute.
             self.at_new(crate::units::MINUTE, Ev::FailbackCheck { epoch });
             return;
         };
