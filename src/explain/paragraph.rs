@@ -161,9 +161,13 @@ impl Narrator<'_> {
                 // Told with the Migration record that follows.
                 String::new()
             }
+            // The engine writes the whole sentence (failback.rs).
+            FaultKind::Switchover => note
+                .clone()
+                .unwrap_or_else(|| format!("A planned switchover moves the primary to {target}.")),
         };
         if let Some(note) = note
-            && kind != FaultKind::Migration
+            && !matches!(kind, FaultKind::Migration | FaultKind::Switchover)
         {
             if kind == FaultKind::BackupFailure {
                 s = format!("Backups start failing silently: {note}.");

@@ -227,6 +227,11 @@ pub struct Failover {
     /// before a failover starts, counted from detection (Patroni's
     /// `primary_start_timeout`).
     pub primary_start_timeout: Micros,
+    /// How long after the home region (the initial primary's) returns a
+    /// planned switchover moves the primary back there; `None`: never.
+    pub failback_after: Option<Micros>,
+    /// How long writes stop for a planned switchover.
+    pub switchover: Micros,
 }
 
 #[derive(Clone, Debug)]
@@ -353,6 +358,8 @@ pub enum FaultKind {
     AccidentalDelete,
     BackupFailure,
     Migration,
+    /// A planned switchover back to the home region (`failover.failback_after`).
+    Switchover,
 }
 
 impl FaultKind {
@@ -377,6 +384,7 @@ impl FaultKind {
             Self::AccidentalDelete => "accidental-delete",
             Self::BackupFailure => "backup-failure",
             Self::Migration => "migration",
+            Self::Switchover => "switchover",
         }
     }
     /// The kind of disruption, in the vocabulary of resilience policies.
@@ -386,7 +394,9 @@ impl FaultKind {
             Self::DiskLoss => Disruption::Hardware,
             Self::ZoneOutage => Disruption::Zone,
             Self::RegionOutage | Self::Partition => Disruption::Region,
-            Self::AccidentalDelete | Self::BackupFailure | Self::Migration => Disruption::Human,
+            Self::AccidentalDelete | Self::BackupFailure | Self::Migration | Self::Switchover => {
+                Disruption::Human
+            }
         }
     }
 }

@@ -146,6 +146,11 @@ pub struct RawFailover {
     pub max_lag: Option<Size>,
     /// Patroni's `primary_start_timeout`.
     pub primary_start_timeout: Option<Duration>,
+    /// A planned switchover back to the home region this long after it
+    /// returns (absent: never).
+    pub failback_after: Option<Duration>,
+    /// How long writes stop for that switchover.
+    pub switchover: Option<Duration>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, Default)]

@@ -59,6 +59,7 @@ use std::num::NonZeroU32;
 
 mod arrivals;
 mod event;
+mod failback;
 mod faults;
 mod incidents;
 mod invariants;
@@ -380,6 +381,13 @@ struct Sim<'e, 'a> {
     stall_until: Micros,
     locks: u32,
     logical: Option<LogicalRestore>,
+    /// When the home region was first seen up with the primary away, while
+    /// a failback is configured and pending (see failback.rs).
+    failback_since: Option<Micros>,
+    /// Cancels a stale `FailbackCheck` or `SwitchoverDone`.
+    failback_epoch: u32,
+    /// The node a planned switchover under way moves the primary to.
+    switchover: Option<NodeId>,
 
     /// Queue every API server's restart (recording, or the full-refresh
     /// reference mode of the tests).
@@ -467,6 +475,8 @@ impl Sim<'_, '_> {
             Ev::SplitFence { epoch } => self.on_split_fence(epoch),
             Ev::SplitPromote { epoch } => self.on_split_promote(epoch),
             Ev::LockEnd => self.on_lock_end(),
+            Ev::FailbackCheck { epoch } => self.on_failback_check(epoch),
+            Ev::SwitchoverDone { epoch } => self.on_switchover_done(epoch),
             // The stall's end is read by the write path (`stall_until`).
             Ev::StallEnd => {}
         }
@@ -547,6 +557,7 @@ impl Sim<'_, '_> {
             self.refresh_connections();
         }
         self.refresh_replication_guarantees();
+        self.refresh_failback();
         self.refresh_write_path();
     }
 

@@ -431,6 +431,8 @@ pub enum StopReason {
         primary: String,
         under_way: Option<UnderWay>,
     },
+    /// A planned switchover (failback) is under way.
+    Switchover,
     /// A schema migration holds a lock.
     MigrationLock,
     /// No synchronous replica can acknowledge (`sync_on_replica_down = "block"`).
@@ -474,6 +476,7 @@ impl StopReason {
                     None => Ok(()),
                 }
             }
+            StopReason::Switchover => f.write_str("a planned switchover is under way"),
             StopReason::MigrationLock => f.write_str("a schema migration holds the database"),
             StopReason::SyncBlocks => {
                 f.write_str("no synchronous replica can acknowledge: writes block")

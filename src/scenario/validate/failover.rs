@@ -51,6 +51,10 @@ pub(super) fn failover(c: &mut Checker, raw: &RawScenario, replica_count: usize)
         max_lag: f.max_lag.map(|s| s.0 as f64).unwrap_or(1_048_576.0),
         // Patroni's primary_start_timeout default: 300 s.
         primary_start_timeout: f.primary_start_timeout.map_or(300 * SECOND, |d| d.0),
+        failback_after: f.failback_after.map(|d| d.0),
+        // A planned switchover (Patroni `switchover`, RDS planned failover)
+        // stops writes for about 30 s: an assumption, see docs/model.md.
+        switchover: f.switchover.map_or(30 * SECOND, |d| d.0),
     };
     if failover.promote_on_partition && !failover.cross_region {
         c.err_help(

@@ -146,7 +146,10 @@ pub(super) fn events(
                     Target::System
                 }
             },
-            FaultKind::AccidentalDelete | FaultKind::BackupFailure | FaultKind::Migration => {
+            FaultKind::AccidentalDelete
+            | FaultKind::BackupFailure
+            | FaultKind::Migration
+            | FaultKind::Switchover => {
                 if let Some(t) = &e.target {
                     c.err(
                         &target_path,

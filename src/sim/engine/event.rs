@@ -41,6 +41,8 @@ pub(super) enum Ev {
     SplitPromote { epoch: u32 },
     LockEnd,
     StallEnd,
+    FailbackCheck { epoch: u32 },
+    SwitchoverDone { epoch: u32 },
 }
 
 /// An index or epoch as an [`Ev`] holds it.

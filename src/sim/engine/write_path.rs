@@ -87,6 +87,7 @@ impl Sim<'_, '_> {
             && !self.sync_blocked
             && self.now >= self.stall_until
             && self.locks == 0
+            && self.switchover.is_none()
             && self.logical.as_ref().is_none_or(|l| l.side);
         let up = db_ok && api_ok;
         if up == self.write_up {
@@ -151,6 +152,8 @@ impl Sim<'_, '_> {
                     under_way,
                 }
             }
+        } else if self.switchover.is_some() {
+            StopReason::Switchover
         } else if self.locks > 0 {
             StopReason::MigrationLock
         } else if self.sync_blocked {

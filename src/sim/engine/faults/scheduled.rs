@@ -75,7 +75,8 @@ impl Sim<'_, '_> {
                     }),
                 });
             }
-            FaultKind::Migration => {}
+            // Not schedulable: `SCHEDULABLE` lists neither.
+            FaultKind::Migration | FaultKind::Switchover => {}
         }
     }
 }
