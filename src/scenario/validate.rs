@@ -492,7 +492,13 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     let faults = faults::faults(&mut c, raw, &api, &topo);
     let regional = faults::regional(&mut c, raw, &api, &faults);
     faults::check_event_rate(
-        &mut c, &faults, raw, &regional, horizon, &api, &db.nodes, &topo,
+        &mut c,
+        &faults,
+        (raw, &regional),
+        horizon,
+        &api,
+        &db.nodes,
+        &topo,
     );
     for (r, f) in topo.regions.iter_mut().zip(regional) {
         r.faults = f;

@@ -128,12 +128,12 @@ pub const TRIAL_EVENTS_MAX: f64 = 5e6;
 /// The estimate is an upper bound: each component fails at most once per
 /// mean time to failure (repairs only lengthen the cycle), and each failure
 /// is counted with its repair (two events; an API server's restart is not
-/// an event of its own).
+/// an event of its own). `regional` holds each region's laws, `raw` says
+/// which of them the region gives itself.
 pub(super) fn check_event_rate(
     c: &mut Checker,
     faults: &Faults,
-    raw: &RawScenario,
-    regional: &[RegionFaults],
+    (raw, regional): (&RawScenario, &[RegionFaults]),
     horizon: crate::units::Micros,
     api: &Option<ApiPool>,
     nodes: &[Node],
@@ -152,14 +152,15 @@ pub(super) fn check_event_rate(
     // (as `count * horizon / mttf`), those under a region's own law apart.
     type Pick<T> = fn(&T) -> &Option<Recurring>;
     type PickRaw = fn(&RawRegionFaults) -> &Option<RawFailure>;
-    let per_region: [(
-        &str,
+    type Kind<'k> = (
+        &'k str,
         Pick<Faults>,
         Pick<RegionFaults>,
         PickRaw,
-        &[usize],
+        &'k [usize],
         f64,
-    ); 5] = [
+    );
+    let per_region: [Kind; 5] = [
         (
             "faults.api_crash",
             |f| &f.api_crash,
