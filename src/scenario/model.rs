@@ -62,6 +62,20 @@ pub struct Workload {
 pub struct Region {
     pub name: String,
     pub zones: Vec<ZoneId>,
+    /// The laws of the faults of what lives here, resolved.
+    pub faults: RegionFaults,
+}
+
+/// The random faults of the components of one region (its API servers,
+/// nodes, disks and zones) and of the region itself: the region's own
+/// `faults` where given, else `[faults]`.
+#[derive(Clone, Debug, Default)]
+pub struct RegionFaults {
+    pub api_crash: Option<Recurring>,
+    pub db_crash: Option<Recurring>,
+    pub disk_loss: Option<Recurring>,
+    pub zone_outage: Option<Recurring>,
+    pub region_outage: Option<Recurring>,
 }
 
 #[derive(Clone, Debug)]

@@ -65,6 +65,22 @@ pub struct RawRegion {
     pub name: String,
     #[serde(default)]
     pub zones: Vec<String>,
+    /// Failure laws for what lives in this region, over `[faults]`.
+    pub faults: Option<RawRegionFaults>,
+}
+
+/// A region's own laws for the faults that strike one component at a
+/// time; a kind not given here follows `[faults]`. Partitions (between
+/// two regions) and accidental deletes (of the whole database) have no
+/// region of their own and are refused here.
+#[derive(Clone, Debug, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawRegionFaults {
+    pub api_crash: Option<RawFailure>,
+    pub db_crash: Option<RawFailure>,
+    pub disk_loss: Option<RawFailure>,
+    pub zone_outage: Option<RawFailure>,
+    pub region_outage: Option<RawFailure>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, Default)]

@@ -478,7 +478,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     }
 
     let workload = workload::workload(&mut c, raw, horizon);
-    let topo = topology::topology(&mut c, raw);
+    let mut topo = topology::topology(&mut c, raw);
     let network = network::network(&mut c, raw, &topo);
     let api = api::api_pool(&mut c, raw, &topo);
     let rmode = replication::mode(&mut c, raw);
@@ -490,7 +490,19 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     let operators = failover::operators(&mut c, raw);
     let backups = backups::backups(&mut c, raw, &topo, &db, horizon);
     let faults = faults::faults(&mut c, raw, &api, &topo);
-    faults::check_event_rate(&mut c, &faults, horizon, &api, db.nodes.len(), &topo);
+    let regional = faults::regional(&mut c, raw, &api, &faults);
+    faults::check_event_rate(
+        &mut c,
+        &faults,
+        (raw, &regional),
+        horizon,
+        &api,
+        &db.nodes,
+        &topo,
+    );
+    for (r, f) in topo.regions.iter_mut().zip(regional) {
+        r.faults = f;
+    }
     let events = scheduled::events(&mut c, raw, horizon, &api, &db, &topo, &network);
     let migrations = migrations::migrations(&mut c, raw, horizon);
     let policy = policy::policy(&mut c, raw);

@@ -100,6 +100,8 @@ pub struct Engine<'a> {
     zones_in_region: Vec<Vec<ZoneId>>,
     /// The most events a trial may take ([`EVENT_CAP`] but in tests).
     event_cap: u64,
+    /// Each component's random-fault laws, resolved from its region once.
+    laws: arrivals::Laws<'a>,
 }
 
 /// The most events one trial may take. Validation refuses scenarios whose
@@ -175,6 +177,7 @@ impl<'a> Engine<'a> {
                 })
                 .collect(),
             event_cap: EVENT_CAP,
+            laws: arrivals::Laws::new(sc),
         }
     }
 

@@ -61,6 +61,7 @@ pub(super) fn topology(c: &mut Checker, raw: &RawScenario) -> Topology {
         regions.push(Region {
             name: r.name.clone(),
             zones: zs,
+            faults: Default::default(),
         });
     }
     if zones.len() > ZONES_MAX {

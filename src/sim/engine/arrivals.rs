@@ -1,15 +1,66 @@
 //! Every time-to-failure draw: the first arrival of each random fault at
 //! the start of a trial, and the next one after each (docs/model.md,
 //! "Faults, one by one"). Scheduled `[[events]]` and `[[migrations]]` are
-//! queued here too, at their fixed times.
+//! queued here too, at their fixed times. Each component fails by the
+//! laws of its region (`regions[i].faults`, else `[faults]`), resolved
+//! once per engine in [`Laws`].
 
 use super::*;
+use crate::scenario::model::{Recurring, RegionFaults};
+
+/// The law of each random fault of each component: its region's.
+#[derive(Clone, Debug)]
+pub(super) struct Laws<'a> {
+    /// `api_crash[k]`: API server k's.
+    pub(super) api_crash: Vec<Option<&'a Recurring>>,
+    /// `db_crash[n]`, `disk_loss[n]`: database node n's and its disk's.
+    pub(super) db_crash: Vec<Option<&'a Recurring>>,
+    pub(super) disk_loss: Vec<Option<&'a Recurring>>,
+    /// `zone_outage[z]`: zone z's.
+    pub(super) zone_outage: Vec<Option<&'a Recurring>>,
+    /// `region_outage[r]`: region r's own.
+    pub(super) region_outage: Vec<Option<&'a Recurring>>,
+}
+
+impl<'a> Laws<'a> {
+    pub(super) fn new(sc: &'a Scenario) -> Self {
+        let of_zone = |z: ZoneId| &sc.regions[sc.zones[z].region].faults;
+        let servers = sc.api.as_ref().map_or(&[][..], |a| &a.servers[..]);
+        let pick = |f: &'a RegionFaults, k: fn(&RegionFaults) -> &Option<Recurring>| k(f).as_ref();
+        Laws {
+            api_crash: servers
+                .iter()
+                .map(|&z| pick(of_zone(z), |f| &f.api_crash))
+                .collect(),
+            db_crash: sc
+                .nodes
+                .iter()
+                .map(|n| pick(of_zone(n.zone), |f| &f.db_crash))
+                .collect(),
+            disk_loss: sc
+                .nodes
+                .iter()
+                .map(|n| pick(of_zone(n.zone), |f| &f.disk_loss))
+                .collect(),
+            zone_outage: (0..sc.zones.len())
+                .map(|z| pick(of_zone(z), |f| &f.zone_outage))
+                .collect(),
+            region_outage: sc
+                .regions
+                .iter()
+                .map(|r| pick(&r.faults, |f| &f.region_outage))
+                .collect(),
+        }
+    }
+}
 
 impl Sim<'_, '_> {
     pub(super) fn start(&mut self) {
         let sc = self.sc;
-        if let Some(f) = &sc.faults.api_crash {
-            for k in 0..self.pool.servers.len() {
+        let e = self.e;
+        let laws = &e.laws;
+        for k in 0..self.pool.servers.len() {
+            if let Some(f) = laws.api_crash[k] {
                 let t = self.pool.servers[k].s_crash.sample(&f.time_to_failure);
                 self.at_new(
                     t,
@@ -48,7 +99,7 @@ impl Sim<'_, '_> {
     }
 
     pub(super) fn schedule_crash(&mut self, n: NodeId) {
-        if let Some(f) = &self.sc.faults.db_crash {
+        if let Some(f) = self.e.laws.db_crash[n] {
             let st = &mut self.topo.nodes[n];
             st.crash_epoch += 1;
             let epoch = st.crash_epoch;
@@ -60,7 +111,7 @@ impl Sim<'_, '_> {
     pub(super) fn schedule_disk_failure(&mut self, n: NodeId) {
         let st = &mut self.topo.nodes[n];
         st.disk_fail_epoch += 1;
-        if let Some(f) = &self.sc.faults.disk_loss {
+        if let Some(f) = self.e.laws.disk_loss[n] {
             let epoch = st.disk_fail_epoch;
             let t = st.s_disk.sample(&f.time_to_failure);
             self.at_new(t, Ev::DiskLoss { node: ix(n), epoch });
@@ -78,22 +129,22 @@ impl Sim<'_, '_> {
         if let Some(api) = &sc.api {
             st.next_restart = st.s_restart.sample(&api.restart);
         }
-        if let Some(f) = &sc.faults.api_crash {
+        if let Some(f) = self.e.laws.api_crash[k] {
             st.next_ttf = st.s_crash.sample(&f.time_to_failure);
         }
     }
 
-    /// Draws zone `z`'s next outage, if zone outages are configured.
+    /// Draws zone `z`'s next outage, if its region has zone outages.
     pub(super) fn arm_zone(&mut self, z: ZoneId) {
-        if let Some(f) = &self.sc.faults.zone_outage {
+        if let Some(f) = self.e.laws.zone_outage[z] {
             let t = self.streams.zone[z].sample(&f.time_to_failure);
             self.at_new(t, Ev::ZoneDown { zone: ix(z) });
         }
     }
 
-    /// Draws region `r`'s next outage, if region outages are configured.
+    /// Draws region `r`'s next outage, if it has region outages.
     pub(super) fn arm_region(&mut self, r: RegionId) {
-        if let Some(f) = &self.sc.faults.region_outage {
+        if let Some(f) = self.e.laws.region_outage[r] {
             let t = self.streams.region[r].sample(&f.time_to_failure);
             self.at_new(t, Ev::RegionDown { region: ix(r) });
         }

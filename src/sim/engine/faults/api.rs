@@ -91,7 +91,7 @@ impl Sim<'_, '_> {
         }
         // The next crash, scheduled now rather than at the restart: the
         // server's own stream gives the same draw either way.
-        if self.sc.faults.api_crash.is_some() {
+        if self.e.laws.api_crash[k].is_some() {
             self.queue.push(
                 up_at.saturating_add(ttf),
                 (

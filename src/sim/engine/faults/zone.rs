@@ -15,12 +15,7 @@ use crate::sim::engine::*;
 
 impl Sim<'_, '_> {
     pub(in crate::sim::engine) fn on_zone_down(&mut self, zone: ZoneId) {
-        let f = self
-            .sc
-            .faults
-            .zone_outage
-            .as_ref()
-            .expect("scheduled only when configured");
+        let f = self.e.laws.zone_outage[zone].expect("scheduled only when configured");
         let d = self.streams.zone_dur[zone].sample(f.duration.as_ref().expect("validated"));
         let name = SmallStr::new(&self.sc.zones[zone].name);
         self.open_incident(FaultKind::ZoneOutage, name, None);
@@ -42,12 +37,7 @@ impl Sim<'_, '_> {
     }
 
     pub(in crate::sim::engine) fn on_region_down(&mut self, region: RegionId) {
-        let f = self
-            .sc
-            .faults
-            .region_outage
-            .as_ref()
-            .expect("scheduled only when configured");
+        let f = self.e.laws.region_outage[region].expect("scheduled only when configured");
         let d = self.streams.region_dur[region].sample(f.duration.as_ref().expect("validated"));
         let destroy = f.destroys_data > 0.0
             && crate::sim::rng::hashed_unit(self.trial_seed, "region-destroy", self.now)
