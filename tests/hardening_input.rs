@@ -642,3 +642,47 @@ fn validate_with_a_full_standard_error_exits_2_without_panicking() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{out:?}");
 }
+
+/// A restore that would take longer than time itself (1 PB at 1 B/s):
+/// its duration saturates instead of wrapping, so the database stays down
+/// from the disk loss on day 10 to the end of the 30-day horizon, not a
+/// few minutes. Sums of durations in recovery planning once wrapped.
+#[test]
+fn a_restore_longer_than_time_itself_leaves_the_database_down() {
+    let f = fixture(
+        "huge.toml",
+        r#"name = "huge"
+horizon = "30d"
+trials = 3
+[workload]
+writes_per_sec = 10
+data_size = "1PB"
+[[regions]]
+name = "r"
+zones = ["a"]
+[[database.nodes]]
+name = "db1"
+zone = "a"
+role = "primary"
+[backups]
+full_every = "7d"
+first_at = "1h"
+throughput = "100GB/s"
+restore_throughput = "1B/s"
+[[events]]
+at = "10d"
+fault = "disk-loss"
+target = "db1"
+"#,
+    );
+    let v = expect_json(
+        failsim()
+            .arg("run")
+            .arg(&f.path)
+            .args(["--json", "-", "--quiet"]),
+    );
+    let a = v["strategies"][0]["metrics"]["availability"]["mean"]
+        .as_f64()
+        .expect("availability");
+    assert!((a - 1.0 / 3.0).abs() < 1e-9, "availability {a}");
+}

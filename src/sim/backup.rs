@@ -175,7 +175,7 @@ fn plan_snapshot(c: &Catalog, now: Micros, not_after: Micros) -> Option<RestoreP
     let b = c.b;
     let restore = secs_to_micros(c.full_bytes() / b.restore_throughput);
     let limit = not_after.min(now);
-    let mut wasted = 0;
+    let mut wasted: Micros = 0;
     let mut corrupt_tried = 0;
     let mut candidates: Vec<(usize, Micros)> = b
         .snapshots
@@ -190,13 +190,13 @@ fn plan_snapshot(c: &Catalog, now: Micros, not_after: Micros) -> Option<RestoreP
             continue;
         }
         if c.broken("backup/snapshot", k as u64, t) {
-            wasted += restore;
+            wasted = wasted.saturating_add(restore);
             corrupt_tried += 1;
             continue;
         }
         return Some(RestorePlan {
             position: t,
-            duration: wasted + restore,
+            duration: wasted.saturating_add(restore),
             corrupt_tried,
             source: RestoreSource::Snapshot,
             full_at: t,
@@ -239,7 +239,7 @@ fn plan_scheduled(c: &Catalog, now: Micros, not_after: Micros) -> Option<Restore
         }
         if usable && c.ran(f_at) && c.stored(f_done, now) {
             if c.broken("backup/full", k, f_at) {
-                wasted += full_restore;
+                wasted = wasted.saturating_add(full_restore);
                 corrupt_tried += 1;
             } else {
                 let mut position = f_point;
@@ -268,7 +268,7 @@ fn plan_scheduled(c: &Catalog, now: Micros, not_after: Micros) -> Option<Restore
                         if !c.stored(i_done, now) {
                             break;
                         }
-                        duration += inc_restore(span);
+                        duration = duration.saturating_add(inc_restore(span));
                         let index = (f_at / every) + j;
                         if c.broken("backup/incremental", index, i_at) {
                             corrupt_tried += 1;
@@ -282,7 +282,7 @@ fn plan_scheduled(c: &Catalog, now: Micros, not_after: Micros) -> Option<Restore
                 }
                 return Some(RestorePlan {
                     position,
-                    duration: wasted + duration,
+                    duration: wasted.saturating_add(duration),
                     corrupt_tried,
                     source: RestoreSource::Backup,
                     full_at: f_at,
@@ -329,7 +329,9 @@ pub fn plan_pitr(
             / 1e6;
     Some(RestorePlan {
         position: reachable,
-        duration: base.duration + secs_to_micros(replay_bytes / archive.replay_throughput),
+        duration: base
+            .duration
+            .saturating_add(secs_to_micros(replay_bytes / archive.replay_throughput)),
         source: RestoreSource::PointInTime,
         ..base
     })

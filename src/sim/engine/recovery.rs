@@ -213,16 +213,19 @@ impl Sim<'_, '_> {
                     self.respond_at
                 };
                 let noticed = noticed.unwrap_or(self.now);
-                start = (noticed + fo.primary_start_timeout).saturating_sub(self.now);
+                start = noticed
+                    .saturating_add(fo.primary_start_timeout)
+                    .saturating_sub(self.now);
             }
             // The primary is waited for if it is back by the time the
             // failover would be done.
             let promotion = self.s_failover.sample(&self.sc.failover.promotion);
-            let mut ready = start + promotion;
+            let mut ready = start.saturating_add(promotion);
             if !self.topo.nodes[c].active {
-                ready += self.s_failover.sample(&self.sc.failover.standby_warmup);
+                ready =
+                    ready.saturating_add(self.s_failover.sample(&self.sc.failover.standby_warmup));
             }
-            if back_at.is_none_or(|b| b > self.now + ready) {
+            if back_at.is_none_or(|b| b > self.now.saturating_add(ready)) {
                 if self.topo.nodes[c].mode == ReplicationMode::Delayed {
                     // Received but not yet applied log must be replayed first.
                     let applied = if self.topo.nodes[c].connected {
@@ -230,7 +233,8 @@ impl Sim<'_, '_> {
                     } else {
                         self.topo.nodes[c].frozen_applied
                     };
-                    ready += self.replay_time(position.saturating_sub(applied));
+                    ready =
+                        ready.saturating_add(self.replay_time(position.saturating_sub(applied)));
                 }
                 plan = Some((
                     Plan::Failover { to: c, position },
@@ -255,7 +259,9 @@ impl Sim<'_, '_> {
                     let window = Some(failed_at.saturating_sub(r.position));
                     plan = Some((
                         Plan::Restore(r.clone()),
-                        response + provision + r.duration,
+                        response
+                            .saturating_add(provision)
+                            .saturating_add(r.duration),
                         PlanStory::Restore(r),
                         window,
                     ));

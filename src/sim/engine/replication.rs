@@ -125,7 +125,7 @@ impl Sim<'_, '_> {
             if !ok && !self.semi_fallback {
                 self.semi_fallback = true;
                 let timeout = self.sc.replication.semi_sync_timeout;
-                self.stall_until = self.now + timeout;
+                self.stall_until = self.now.saturating_add(timeout);
                 if timeout > 0 {
                     self.at(timeout, Ev::StallEnd);
                 }

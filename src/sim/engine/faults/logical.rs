@@ -148,8 +148,8 @@ impl Sim<'_, '_> {
             if applied < c {
                 let promotion = self.s_failover.sample(&self.sc.failover.promotion);
                 let d = response
-                    + self.replay_time(c - applied)
-                    + if side { copy_back } else { promotion };
+                    .saturating_add(self.replay_time(c - applied))
+                    .saturating_add(if side { copy_back } else { promotion });
                 let replica = self.sc.nodes[n].name.clone();
                 let how = if side {
                     RecoveryHow::SideRestoreFromDelayed { replica }
@@ -174,7 +174,10 @@ impl Sim<'_, '_> {
                     .expect("restore implies backups")
                     .provision,
             );
-            let d = response + provision + r.duration + copy_back;
+            let d = response
+                .saturating_add(provision)
+                .saturating_add(r.duration)
+                .saturating_add(copy_back);
             if best
                 .as_ref()
                 .is_none_or(|b| (r.position, std::cmp::Reverse(d)) > (b.0, std::cmp::Reverse(b.1)))

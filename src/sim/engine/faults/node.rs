@@ -68,7 +68,7 @@ impl Sim<'_, '_> {
         st.crashed = true;
         st.crash_epoch += 1;
         st.restart_epoch += 1;
-        st.restart_at = self.now + restart;
+        st.restart_at = self.now.saturating_add(restart);
         let epoch = st.restart_epoch;
         self.at(restart, Ev::NodeRestart { node: ix(n), epoch });
         self.note_with(|s| Happening::Down {

@@ -121,7 +121,7 @@ impl Sim<'_, '_> {
         if fo.fencing {
             self.at(detect, Ev::SplitFence { epoch });
         }
-        self.at(detect + promote, Ev::SplitPromote { epoch });
+        self.at(detect.saturating_add(promote), Ev::SplitPromote { epoch });
     }
 
     pub(in crate::sim::engine) fn on_split_promote(&mut self, epoch: u32) {

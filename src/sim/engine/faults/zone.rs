@@ -65,7 +65,7 @@ impl Sim<'_, '_> {
     pub(in crate::sim::engine) fn zone_outage(&mut self, z: ZoneId, d: Micros, stochastic: bool) {
         self.topo.zone_down[z] += 1;
         self.zone_changed(z);
-        self.topo.zone_until[z] = self.topo.zone_until[z].max(self.now + d);
+        self.topo.zone_until[z] = self.topo.zone_until[z].max(self.now.saturating_add(d));
         self.at(
             d,
             Ev::ZoneUp {
@@ -94,7 +94,7 @@ impl Sim<'_, '_> {
         self.topo.region_down[r] += 1;
         self.topo.region_is_down[r] = true;
         self.region_changed(r);
-        self.topo.region_until[r] = self.topo.region_until[r].max(self.now + d);
+        self.topo.region_until[r] = self.topo.region_until[r].max(self.now.saturating_add(d));
         self.at(
             d,
             Ev::RegionUp {
