@@ -223,7 +223,7 @@ fn simulate(
     if let Some(path) = &common.json {
         output::write_atomic(path, &output::to_json(&r))?;
     }
-    let json_on_stdout = common.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    let json_on_stdout = output::is_stdout(common.json.as_deref());
     if !common.quiet && !json_on_stdout {
         output::print(&table(&r))?;
     }
@@ -283,7 +283,7 @@ fn cmd_compare(a: CompareArgs) -> Result<()> {
         ("--csv", a.csv.as_deref()),
     ])?;
     // CSV on standard output is data: the table would corrupt it.
-    let csv_on_stdout = a.csv.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    let csv_on_stdout = output::is_stdout(a.csv.as_deref());
     let table: fn(&RunResults) -> String = if csv_on_stdout {
         |_| String::new()
     } else {
@@ -342,8 +342,7 @@ fn cmd_migrations(a: crate::cli::MigrationsArgs) -> Result<()> {
     if let Some(p) = &a.json {
         output::write_atomic(p, &output::to_json(&set))?;
     }
-    let to_stdout =
-        |p: &Option<std::path::PathBuf>| p.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    let to_stdout = |p: &Option<std::path::PathBuf>| output::is_stdout(p.as_deref());
     if !to_stdout(&a.toml) && !to_stdout(&a.json) {
         output::print(&crate::migrations::render_text(&set))?;
     }
@@ -582,11 +581,7 @@ fn cmd_report(a: crate::cli::ReportArgs) -> Result<()> {
     if let Some(p) = &a.common.json {
         output::write_atomic(p, &output::to_json(&sim.results))?;
     }
-    let json_on_stdout = a
-        .common
-        .json
-        .as_deref()
-        .is_some_and(|p| p.as_os_str() == "-");
+    let json_on_stdout = output::is_stdout(a.common.json.as_deref());
     if !a.common.quiet && !json_on_stdout {
         output::print(&output::compare_table(&sim.results))?;
         for f in &report.glance {
@@ -622,11 +617,7 @@ fn write_sweep_report(a: &SweepArgs, loaded: &Loaded, r: &SweepResults, dir: &Pa
     let files = crate::report::sweep::render(r, &meta)
         .map_err(|e| Error::chart("drawing the sweep's charts", e))?;
     crate::report::write_dir(dir, &files)?;
-    let json_on_stdout = a
-        .common
-        .json
-        .as_deref()
-        .is_some_and(|p| p.as_os_str() == "-");
+    let json_on_stdout = output::is_stdout(a.common.json.as_deref());
     if !a.common.quiet && !json_on_stdout {
         output::print(&format!(
             "sweep charts and report written to {}\n",
@@ -716,7 +707,7 @@ fn cmd_explain(a: crate::cli::ExplainArgs) -> Result<()> {
         )));
     }
     let story = explain::narrate(&sc, &outcome, &name);
-    let to_stdout = a.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    let to_stdout = output::is_stdout(a.json.as_deref());
     if let Some(p) = &a.json {
         let doc = explain::explained(&sc, &outcome, &story, sc.seed, chosen.clone());
         output::write_atomic(p, &output::to_json(&doc))?;

@@ -19,10 +19,10 @@
 //! escaped, and a line break or other control character in a name becomes
 //! a space, so no name can end a line, close a fence or open a tag.
 
-use crate::explain::{article, span};
+use crate::explain::{article, ordinal_days, span};
 use crate::format::format_latency_ms;
 use crate::scenario::{FailoverMode, ReplicationMode, Scenario, SyncDown};
-use crate::units::{DAY, Micros, human_duration};
+use crate::units::{Micros, human_duration};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -93,18 +93,6 @@ fn md(s: &str) -> String {
         }
     }
     out
-}
-
-fn every(t: Micros) -> String {
-    if t.is_multiple_of(DAY) {
-        match t / DAY {
-            1 => "daily".into(),
-            7 => "weekly".into(),
-            d => format!("every {d} days"),
-        }
-    } else {
-        format!("every {}", span(t))
-    }
 }
 
 fn mode_words(m: ReplicationMode) -> &'static str {
@@ -208,9 +196,9 @@ pub fn topology(sc: &Scenario) -> String {
         }
         if let Some(b) = backups {
             if holds_backups {
-                let mut what = format!("backups<br/>full {}", every(b.full_every));
+                let mut what = format!("backups<br/>full {}", ordinal_days(b.full_every));
                 if let Some(i) = b.incremental_every {
-                    let _ = write!(what, ", incremental {}", every(i));
+                    let _ = write!(what, ", incremental {}", ordinal_days(i));
                 }
                 let _ = write!(what, "<br/>kept {}", span(b.retention));
                 let _ = writeln!(out, "        backups_{r}[(\"{}\")]", label(&what));
@@ -270,9 +258,9 @@ pub fn topology(sc: &Scenario) -> String {
     }
     if let Some(b) = backups {
         let r = b.region;
-        let mut what = format!("full {}", every(b.full_every));
+        let mut what = format!("full {}", ordinal_days(b.full_every));
         if let Some(i) = b.incremental_every {
-            let _ = write!(what, " + incremental {}", every(i));
+            let _ = write!(what, " + incremental {}", ordinal_days(i));
         }
         let _ = writeln!(out, "    node_{p} -.->|\"{}\"| backups_{r}", label(&what));
         if let Some(a) = &b.log_archive {
@@ -445,9 +433,9 @@ pub fn write_path(sc: &Scenario) -> String {
         );
     }
     if let Some(b) = &sc.backups {
-        let mut what = format!("full backup {}", every(b.full_every));
+        let mut what = format!("full backup {}", ordinal_days(b.full_every));
         if let Some(i) = b.incremental_every {
-            let _ = write!(what, ", incremental {}", every(i));
+            let _ = write!(what, ", incremental {}", ordinal_days(i));
         }
         if !b.copy_to.is_empty() {
             let names: Vec<&str> = b

@@ -41,7 +41,7 @@ mod setting;
 mod summary;
 
 pub use attribution::attribute;
-pub use phrases::{article, plural, span};
+pub use phrases::{article, ordinal_days, plural, span};
 
 /// Why writes stay rejected after a failover under `sync_on_replica_down = "block"`.
 const SYNC_BLOCKS: &str = "the new primary has no sync replica left to confirm them, and this design blocks writes rather than take them unprotected";

@@ -40,6 +40,11 @@ impl std::error::Error for OutputError {
     }
 }
 
+/// Whether an output flag names standard output (`-`).
+pub fn is_stdout(path: Option<&Path>) -> bool {
+    path.is_some_and(|p| p.as_os_str() == "-")
+}
+
 fn out_err(path: &Path, message: impl Into<String>) -> OutputError {
     OutputError {
         path: path.display().to_string(),

@@ -47,7 +47,9 @@ pub(super) fn count_of(n: usize, one: &str, many: &str) -> String {
     }
 }
 
-pub(super) fn ordinal_days(t: Micros) -> String {
+/// How often a schedule runs: `daily`, `weekly`, `every 3 days`,
+/// `every 6 h`.
+pub fn ordinal_days(t: Micros) -> String {
     if t.is_multiple_of(DAY) {
         match t / DAY {
             1 => "daily".into(),
