@@ -37,6 +37,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Lessons => cmd_lessons(),
         Command::Explain(a) => cmd_explain(a),
         Command::Diagram(a) => cmd_diagram(a),
+        Command::Serve(a) => cmd_serve(a),
     }
 }
 
@@ -738,4 +739,10 @@ fn cmd_diagram(a: crate::cli::DiagramArgs) -> Result<()> {
         None => output::print(&md)?,
     }
     Ok(())
+}
+
+fn cmd_serve(a: crate::cli::ServeArgs) -> Result<()> {
+    let loaded = load(a.scenario.as_deref())?;
+    let base = crate::serve::base(&loaded.label, &loaded.text, loaded.format)?;
+    crate::serve::run(base, &a.bind, a.port, a.open)
 }

@@ -52,6 +52,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Mermaid diagrams of the topology and the write path, as Markdown.
     Diagram(DiagramArgs),
+    /// A live playground in the browser: move a knob, see what it changes.
+    Serve(ServeArgs),
 }
 
 /// Flags every simulating command shares.
@@ -230,4 +232,23 @@ pub struct ReportArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub common: Common,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  failsim serve                                    the e-commerce shop on http://127.0.0.1:7878/
+  failsim serve scenarios/failover.toml --port 0   any free port (the address is printed)")]
+pub struct ServeArgs {
+    /// Scenario file (.toml or .json) or built-in name; default: the built-in e-commerce shop.
+    pub scenario: Option<String>,
+    /// Port to listen on (0: any free port).
+    #[arg(long, default_value_t = 7878)]
+    pub port: u16,
+    /// Address to listen on: loopback by default, so only this machine can reach it.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Open the page in the desktop's browser.
+    #[arg(long)]
+    pub open: bool,
 }

@@ -17,6 +17,7 @@ pub mod output;
 pub mod report;
 pub mod results;
 pub mod scenario;
+pub mod serve;
 pub mod shard;
 pub mod sim;
 pub mod stats;
