@@ -197,7 +197,7 @@ pub fn controls(built: &Built) -> Value {
     if let Some(Value::Object(faults)) = get(&v, &["faults"]) {
         for (kind, f) in faults {
             for key in ["mttf", "afr"] {
-                if let Some(x) = f.get(key).filter(|x| x.is_string()) {
+                if let Some(x) = f.get(key).filter(|x| x.is_string() || x.is_number()) {
                     out.push(control(
                         &format!("faults.{kind}.{key}"),
                         &format!("{} ({key})", kind.replace('_', " ")),

@@ -27,7 +27,7 @@ pub fn toml_text(built: &Built, settings: &[String]) -> String {
 
 /// The scenario written from its raw form, when editing in place fails.
 fn whole(want: &Value) -> String {
-    let body = toml::to_string_pretty(want).unwrap_or_default();
+    let body = toml::to_string_pretty(&without_nulls(want)).unwrap_or_default();
     format!(
         "# Written by `failsim serve` from the page's settings (the comments of the\n# original could not be kept for these settings).\n\n{body}"
     )
@@ -116,7 +116,7 @@ fn to_item(v: &Value) -> Option<Item> {
     Some(match v {
         Value::Object(m) => {
             let mut t = toml_edit::InlineTable::new();
-            for (k, x) in m {
+            for (k, x) in m.iter().filter(|(_, x)| !x.is_null()) {
                 if let Item::Value(xv) = to_item(x)? {
                     t.insert(k, xv);
                 }
@@ -148,4 +148,33 @@ fn to_value(v: &Value) -> Option<toml_edit::Value> {
         },
         Value::Null => return None,
     })
+}
+
+/// `v` without its `null` fields (TOML has no null: an absent key is one).
+fn without_nulls(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(_, x)| !x.is_null())
+                .map(|(k, x)| (k.clone(), without_nulls(x)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(without_nulls).collect()),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_whole_scenario_reads_back_as_itself() {
+        for (name, text) in crate::library::BUILTIN {
+            let raw = scenario::parse_raw(text, name, Format::Toml).unwrap();
+            let want = serde_json::to_value(&raw).unwrap();
+            let back = scenario::parse_raw(&whole(&want), name, Format::Toml).unwrap();
+            assert_eq!(serde_json::to_value(&back).unwrap(), want, "{name}");
+        }
+    }
 }
