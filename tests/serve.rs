@@ -298,7 +298,7 @@ fn the_paragraph_names_the_knob_and_the_figures_that_moved() {
         .as_str()
         .unwrap()
         .to_string();
-    assert!(text.starts_with("Moving replication.mode from async to sync ran the same 400 simulated trials again under sync: "), "{text}");
+    assert!(text.starts_with("Moving replication.mode from async to sync, the same 400 simulated trials ran again under sync: "), "{text}");
     assert!(
         text.contains("Why: A sync replica holds every write"),
         "{text}"

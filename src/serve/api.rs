@@ -25,9 +25,10 @@ use tokio::sync::Semaphore;
 pub const BODY_MAX: usize = 1 << 20;
 
 /// How long a request may wait for a core and run before it is answered
-/// 503. The largest request ([`request::TRIALS_MAX`] trials of
-/// [`request::STRATEGIES_MAX`] strategies) of the default scenario takes
-/// about 16 s on 2 cores.
+/// 503. The largest request of the default scenario
+/// ([`request::TRIALS_MAX`] trials of [`request::STRATEGIES_MAX`]
+/// strategies) takes under a second on 2 cores; a posted scenario with a
+/// long horizon or dense faults can take far longer.
 pub const TIMEOUT: Duration = Duration::from_secs(60);
 
 const INDEX_HTML: &str = include_str!("../../web/index.html");
@@ -477,12 +478,16 @@ async fn report_post(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
     report_any(st, parse_body(&body)).await
 }
 
-async fn changed_route(body: Bytes) -> Response {
+async fn changed_route(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
     let v: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => return refused(&Refused::new("body", format!("the request body: {e}"))),
     };
-    match changed::paragraph(&v) {
+    let served = match request::build(&st.base, &Request::default()) {
+        Ok(b) => serde_json::to_value(&b.raw).unwrap_or(Value::Null),
+        Err(f) => return failed(f),
+    };
+    match changed::paragraph(&v, &served) {
         Ok(text) => json_response(StatusCode::OK, output::to_json(&json!({ "text": text }))),
         Err(r) => refused(&r),
     }

@@ -7,6 +7,7 @@
 use super::request::Refused;
 use crate::explain::{format_count, plural};
 use crate::format::{format_availability, pct_prose};
+use crate::scenario::locate::{Step, parse_path};
 use crate::units::{SECOND, human_duration};
 use serde_json::Value;
 
@@ -88,9 +89,22 @@ fn why(path: &str, to: &str) -> &'static str {
     }
 }
 
+/// The value at a dotted field path of a JSON scenario.
+fn at<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+    let mut cur = v;
+    for s in parse_path(path) {
+        cur = match s {
+            Step::Key(k) => cur.get(&k)?,
+            Step::Index(n) => cur.get(n)?,
+        };
+    }
+    Some(cur)
+}
+
 /// The paragraph for a body `{"before": {"settings", "results"},
-/// "after": {"settings", "results"}}`.
-pub fn paragraph(body: &Value) -> Result<String, Refused> {
+/// "after": {"settings", "results"}}`; a knob one side does not set has
+/// its value in `served`, the served scenario as JSON.
+pub fn paragraph(body: &Value, served: &Value) -> Result<String, Refused> {
     let side = |k: &str| {
         body.get(k)
             .ok_or_else(|| Refused::new(k, "missing: give {\"settings\", \"results\"}"))
@@ -110,7 +124,11 @@ pub fn paragraph(body: &Value) -> Result<String, Refused> {
     let moved: Vec<(&String, String, String)> = keys
         .into_iter()
         .filter(|k| sb.get(*k) != sa.get(*k))
-        .map(|k| (k, setting_text(sb.get(k)), setting_text(sa.get(k))))
+        .map(|k| {
+            let was = sb.get(k).or_else(|| at(served, k));
+            let now = sa.get(k).or_else(|| at(served, k));
+            (k, setting_text(was), setting_text(now))
+        })
         .collect();
     let first = |s: &Value| {
         s.get("results")
@@ -132,7 +150,7 @@ pub fn paragraph(body: &Value) -> Result<String, Refused> {
     let trials = num(&res, &["trials"]).unwrap_or(0.0) as u64;
     let mut out = String::new();
     if moved.is_empty() {
-        out.push_str("Nothing was moved");
+        out.push_str("With no knob moved");
     } else {
         let list: Vec<String> = moved
             .iter()
@@ -140,12 +158,9 @@ pub fn paragraph(body: &Value) -> Result<String, Refused> {
             .collect();
         out.push_str(&format!("Moving {}", list.join(" and ")));
     }
-    let name = ra
-        .get("strategy")
-        .and_then(Value::as_str)
-        .unwrap_or("the design");
+    let name = ra.get("strategy").and_then(Value::as_str).unwrap_or("the design");
     out.push_str(&format!(
-        " ran the same {} simulated {} again under {name}: ",
+        ", the same {} simulated {} ran again under {name}: ",
         format_count(trials),
         if trials == 1 { "trial" } else { "trials" }
     ));
@@ -173,7 +188,9 @@ pub fn paragraph(body: &Value) -> Result<String, Refused> {
             spoken(a)
         ));
     }
-    if let Some((a, b)) = pair(&["metrics", "availability", "mean"]) {
+    if let Some((a, b)) = pair(&["metrics", "availability", "mean"])
+        && format_availability(a) != format_availability(b)
+    {
         parts.push(format!(
             "availability went from {} to {}",
             format_availability(a),
@@ -184,7 +201,7 @@ pub fn paragraph(body: &Value) -> Result<String, Refused> {
         && a != b
     {
         parts.push(format!(
-            "each write now waits {b:.1} ms more than it takes (was {a:.1} ms)"
+            "each write waits {b:.1} ms longer for its acknowledgement (was {a:.1} ms)"
         ));
     }
     if parts.is_empty() {

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 /// The trials the page runs per knob change unless told otherwise: the
 /// most that keep a knob change of the default scenario under 300 ms on
 /// 2 cores (docs/performance.md).
-pub const PAGE_TRIALS: u64 = 1000;
+pub const PAGE_TRIALS: u64 = 5000;
 
 /// One control of the page.
 #[derive(Clone, Debug, Serialize)]
@@ -209,7 +209,13 @@ pub fn controls(built: &Built) -> Value {
             }
         }
     }
-    let strategies: Vec<&str> = strategy::CATALOG.iter().map(|(n, _)| *n).collect();
+    // `compare`'s default set, then the presets it does not hold.
+    let mut strategies: Vec<&str> = strategy::DEFAULT_SET.to_vec();
+    for (n, _) in strategy::CATALOG {
+        if !strategies.contains(n) {
+            strategies.push(n);
+        }
+    }
     json!({
         "scenario": built.scenario.name,
         "description": built.scenario.description,
