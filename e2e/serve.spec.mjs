@@ -9,7 +9,7 @@
 //
 // Environment: FAILSIM_BIN (default ../target/release/failsim), CHROMIUM
 // (default /usr/bin/chromium), FAILSIM_SCREENSHOT (also copy the
-// screenshot there, e.g. docs/serve.png).
+// screenshot of the page after the switch to sync there, e.g. docs/serve.png).
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, copyFileSync, existsSync, rmSync } from 'node:fs';
@@ -95,6 +95,15 @@ try {
   const svgText = await page.textContent('#topology-svg');
   assert.ok(svgText.includes('sync'), svgText);
 
+  // One year, told; the page as the README shows it.
+  await page.click('#explain-go');
+  await page.waitForFunction(() => document.getElementById('story').textContent.startsWith('Trial '), null, { timeout: 30000 });
+  const story = await page.textContent('#story');
+  assert.ok(story.includes('under sync'), story.slice(0, 200));
+  const readme = join(tmp, 'serve-sync.png');
+  await page.screenshot({ path: readme });
+  if (process.env.FAILSIM_SCREENSHOT) copyFileSync(readme, process.env.FAILSIM_SCREENSHOT);
+
   // 3. The export runs as the page ran.
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-toml')]);
   const exported = join(tmp, 'exported.toml');
@@ -114,11 +123,7 @@ try {
   const cmp = runJson('compare', exported, '--strategies', 'async+backup');
   assert.equal(canon(third.strategies[1]), canon(cmp.strategies[0]), 'a compared strategy is `failsim compare`\'s');
 
-  // 5. One year, told.
-  await page.click('#explain-go');
-  await page.waitForFunction(() => document.getElementById('story').textContent.startsWith('Trial '), null, { timeout: 30000 });
-
-  // 6. A bad value is refused on the page, naming the field.
+  // 5. A bad value is refused on the page, naming the field.
   await page.fill('input[data-path="failover.detection"]', 'soon');
   await page.press('input[data-path="failover.detection"]', 'Tab');
   await settle(page, seq);
@@ -130,7 +135,6 @@ try {
 
   const shot = join(tmp, 'serve.png');
   await page.screenshot({ path: shot, fullPage: true });
-  if (process.env.FAILSIM_SCREENSHOT) copyFileSync(shot, process.env.FAILSIM_SCREENSHOT);
   assert.deepEqual(errors, [], 'no script errors on the page');
   console.log(`e2e serve: ok (screenshot ${shot})`);
 } finally {

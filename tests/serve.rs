@@ -96,8 +96,14 @@ fn an_oversized_body_is_refused_with_413() {
         "{{\"scenario\": \"{}\"}}",
         "#".repeat(failsim::serve::api::BODY_MAX)
     );
-    let (status, _) = send("POST", "/api/simulate", body.into_bytes());
+    let (status, bytes) = send("POST", "/api/simulate", body.into_bytes());
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let v: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(v["field"], "body");
+    assert_eq!(
+        v["error"],
+        "the request body is over 1048576 bytes, the most a request may carry"
+    );
 }
 
 #[test]

@@ -38,8 +38,10 @@ const STYLE_CSS: &str = include_str!("../../web/style.css");
 /// What every handler shares.
 pub struct AppState {
     pub base: Base,
-    /// One permit per core: simulations beyond that wait their turn.
-    pub cores: Semaphore,
+    /// One permit per core: simulations beyond that wait their turn. A
+    /// permit is held until its simulation ends, even one whose request
+    /// timed out (a simulation cannot be stopped part way).
+    pub cores: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -47,7 +49,7 @@ impl AppState {
         let n = std::thread::available_parallelism().map_or(1, |n| n.get());
         Arc::new(AppState {
             base,
-            cores: Semaphore::new(n),
+            cores: Arc::new(Semaphore::new(n)),
         })
     }
 }
@@ -105,6 +107,17 @@ fn failed(f: Failure) -> Response {
             json_response(StatusCode::INTERNAL_SERVER_ERROR, output::to_json(&body))
         }
     }
+}
+
+/// The request body, refused with 413 above [`BODY_MAX`].
+async fn read(body: Body) -> Result<Bytes, Response> {
+    axum::body::to_bytes(body, BODY_MAX).await.map_err(|_| {
+        let body = json!({
+            "error": format!("the request body is over {BODY_MAX} bytes, the most a request may carry"),
+            "field": "body",
+        });
+        json_response(StatusCode::PAYLOAD_TOO_LARGE, output::to_json(&body))
+    })
 }
 
 /// A request body as JSON; an empty body is the empty request.
@@ -198,15 +211,17 @@ where
 {
     let st2 = Arc::clone(st);
     let run = async move {
-        let _permit = st2
-            .cores
-            .acquire()
+        let permit = Arc::clone(&st2.cores)
+            .acquire_owned()
             .await
             .map_err(|e| Failure::Internal(e.to_string()))?;
         let st3 = Arc::clone(&st2);
-        tokio::task::spawn_blocking(move || work(&st3))
-            .await
-            .map_err(|e| Failure::Internal(format!("the simulation stopped: {e}")))?
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work(&st3)
+        })
+        .await
+        .map_err(|e| Failure::Internal(format!("the simulation stopped: {e}")))?
     };
     match tokio::time::timeout(TIMEOUT, run).await {
         Ok(Ok(r)) => r,
@@ -248,7 +263,11 @@ pub fn simulate_json(base: &Base, req: &Request) -> Result<Vec<u8>, Failure> {
     )))
 }
 
-async fn simulate(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
+async fn simulate(State(st): State<Arc<AppState>>, body: Body) -> Response {
+    let body = match read(body).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     let req = match parse_body(&body) {
         Ok(r) => r,
         Err(r) => return refused(&r),
@@ -274,7 +293,11 @@ async fn topology_get(State(st): State<Arc<AppState>>, uri: Uri) -> Response {
     topology(&st, parse_query(&uri))
 }
 
-async fn topology_post(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
+async fn topology_post(State(st): State<Arc<AppState>>, body: Body) -> Response {
+    let body = match read(body).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     topology(&st, parse_body(&body))
 }
 
@@ -380,7 +403,11 @@ async fn explain_get(State(st): State<Arc<AppState>>, uri: Uri) -> Response {
     explain_any(st, parse_query(&uri)).await
 }
 
-async fn explain_post(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
+async fn explain_post(State(st): State<Arc<AppState>>, body: Body) -> Response {
+    let body = match read(body).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     explain_any(st, parse_body(&body)).await
 }
 
@@ -429,7 +456,11 @@ async fn export_get(State(st): State<Arc<AppState>>, uri: Uri) -> Response {
     export_any(&st, parse_query(&uri))
 }
 
-async fn export_post(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
+async fn export_post(State(st): State<Arc<AppState>>, body: Body) -> Response {
+    let body = match read(body).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     export_any(&st, parse_body(&body))
 }
 
@@ -474,11 +505,19 @@ async fn report_get(State(st): State<Arc<AppState>>, uri: Uri) -> Response {
     report_any(st, parse_query(&uri)).await
 }
 
-async fn report_post(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
+async fn report_post(State(st): State<Arc<AppState>>, body: Body) -> Response {
+    let body = match read(body).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     report_any(st, parse_body(&body)).await
 }
 
-async fn changed_route(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
+async fn changed_route(State(st): State<Arc<AppState>>, body: Body) -> Response {
+    let body = match read(body).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     let v: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => return refused(&Refused::new("body", format!("the request body: {e}"))),

@@ -158,7 +158,10 @@ pub fn paragraph(body: &Value, served: &Value) -> Result<String, Refused> {
             .collect();
         out.push_str(&format!("Moving {}", list.join(" and ")));
     }
-    let name = ra.get("strategy").and_then(Value::as_str).unwrap_or("the design");
+    let name = ra
+        .get("strategy")
+        .and_then(Value::as_str)
+        .unwrap_or("the design");
     out.push_str(&format!(
         ", the same {} simulated {} ran again under {name}: ",
         format_count(trials),
