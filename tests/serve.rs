@@ -373,3 +373,31 @@ fn the_report_of_the_page_is_markdown() {
     assert!(md.starts_with('#'), "{}", &md[..200.min(md.len())]);
     assert!(md.contains("sync"));
 }
+
+#[test]
+fn a_bad_address_or_a_taken_port_exits_2() {
+    let out = failsim()
+        .args(["serve", "--bind", "localhost"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: --bind localhost: not an IP address (e.g. 127.0.0.1, the default, or 0.0.0.0 for every interface)\n"
+    );
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = failsim().args(["serve", "--port", &port]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with(&format!(
+            "error: --bind 127.0.0.1 --port {port}: cannot listen there: "
+        )),
+        "{err}"
+    );
+    assert!(
+        err.ends_with("(another server on that port? try --port 0 for any free one)\n"),
+        "{err}"
+    );
+}
