@@ -123,7 +123,21 @@ try {
   const cmp = runJson('compare', exported, '--strategies', 'async+backup');
   assert.equal(canon(third.strategies[1]), canon(cmp.strategies[0]), 'a compared strategy is `failsim compare`\'s');
 
-  // 5. A bad value is refused on the page, naming the field.
+  // 5. A third replica, in the other region: drawn there, and exported.
+  await page.selectOption('select[data-path="replicas.count"]', '2');
+  seq = await settle(page, seq);
+  await page.selectOption('select[data-path="replica.db3.zone"]', 'us-west-2a');
+  seq = await settle(page, seq);
+  assert.ok((await page.textContent('#topology-svg')).includes('db3 replica'));
+  const [download3] = await Promise.all([page.waitForEvent('download'), page.click('#export-toml')]);
+  const exported3 = join(tmp, 'three.toml');
+  await download3.saveAs(exported3);
+  const fourth = await page.evaluate(() => window.failsim.last);
+  const cmp3 = runJson('compare', exported3, '--strategies', 'async+backup');
+  assert.equal(canon(fourth.strategies[1]), canon(cmp3.strategies[0]), 'three nodes: the export is what the page ran');
+  assert.equal(canon(fourth.strategies[0]), canon(runJson('run', exported3).strategies[0]));
+
+  // 6. A bad value is refused on the page, naming the field.
   await page.fill('input[data-path="failover.detection"]', 'soon');
   await page.press('input[data-path="failover.detection"]', 'Tab');
   await settle(page, seq);

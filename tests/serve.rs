@@ -345,7 +345,7 @@ fn the_page_and_its_data_are_served() {
     for p in [
         "replication.mode",
         "replication.lag.median",
-        "database.nodes[1].zone",
+        "database.nodes",
         "failover.mode",
         "failover.detection",
         "backups.incremental_every",
@@ -400,4 +400,53 @@ fn a_bad_address_or_a_taken_port_exits_2() {
         err.ends_with("(another server on that port? try --port 0 for any free one)\n"),
         "{err}"
     );
+}
+
+#[test]
+fn a_replica_added_in_another_region_exports_as_an_entry() {
+    let (_, c) = send("GET", "/api/controls", Vec::new());
+    let c: Value = serde_json::from_slice(&c).unwrap();
+    let nodes = c["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["path"] == "database.nodes")
+        .unwrap()["value"]
+        .clone();
+    let mut nodes = nodes.as_array().unwrap().clone();
+    assert_eq!(nodes.len(), 2);
+    nodes.push(json!({"name": "db3", "zone": "us-west-2a", "role": "replica"}));
+    let req = json!({"settings": {"database.nodes": nodes}, "trials": 200, "seed": 4});
+    let (status, toml) = post("/api/export", &req);
+    assert_eq!(status, StatusCode::OK);
+    let toml = String::from_utf8(toml).unwrap();
+    assert!(
+        toml.contains("mode = \"active\"              # serves reads"),
+        "{toml}"
+    );
+    assert!(
+        toml.contains("[[database.nodes]]\nname = \"db3\""),
+        "{toml}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("three.toml");
+    std::fs::write(&path, &toml).unwrap();
+    let out = failsim()
+        .args(["run", path.to_str().unwrap(), "--json", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (_, body) = post("/api/simulate", &req);
+    assert_eq!(
+        String::from_utf8(body).unwrap(),
+        String::from_utf8(out.stdout).unwrap()
+    );
+    // The topology draws the third node where it was put.
+    let (_, topo) = post("/api/topology", &req);
+    let topo: Value = serde_json::from_slice(&topo).unwrap();
+    assert_eq!(topo["nodes"][2]["zone"], "us-west-2a");
 }

@@ -99,6 +99,9 @@ function buildControls(info) {
       input.append(el('option', { value: 'off', text: 'off' }), el('option', { value: 'on', text: 'on' }));
       input.value = c.value === null ? 'off' : 'on';
       input.addEventListener('change', () => setKnob(c.path, input.value === 'on' ? (c.value || c.on) : null, c.value));
+    } else if (c.kind === 'replicas') {
+      input = el('div', { 'data-path': c.path });
+      buildReplicas(input, c);
     } else if (c.kind === 'regions') {
       input = el('div', { 'data-path': c.path });
       const chosen = new Set(c.value || []);
@@ -127,6 +130,47 @@ function buildControls(info) {
     cb.addEventListener('change', schedule);
     st.append(el('label', { class: 'check' }, cb, s));
   }
+}
+
+// The replicas: how many, and the zone of each. The primary and the
+// replicas kept stay as written; a new one copies the first replica.
+function buildReplicas(box, c) {
+  const nodes = state.settings[c.path] || c.value;
+  const primary = nodes.filter((n) => n.role !== 'replica');
+  const replicas = nodes.filter((n) => n.role === 'replica');
+  const template = (c.value.find((n) => n.role === 'replica') || { role: 'replica' });
+  box.textContent = '';
+  const count = el('select', { 'data-path': 'replicas.count' });
+  for (let k = 0; k <= Math.max(4, replicas.length); k++) count.append(el('option', { value: String(k), text: String(k) }));
+  count.value = String(replicas.length);
+  const update = (list) => {
+    setKnob(c.path, [...primary, ...list], c.value);
+    buildReplicas(box, c);
+  };
+  count.addEventListener('change', () => {
+    const n = Number(count.value);
+    const list = replicas.slice(0, n);
+    const taken = new Set(nodes.map((x) => x.name));
+    let k = nodes.length + 1;
+    while (list.length < n) {
+      while (taken.has(`db${k}`)) k++;
+      const fresh = Object.assign({}, template, { name: `db${k}`, zone: c.options[(list.length + 1) % c.options.length] });
+      taken.add(fresh.name);
+      list.push(fresh);
+    }
+    update(list);
+  });
+  box.append(el('label', {}, 'Replicas', count));
+  replicas.forEach((r, i) => {
+    const zone = el('select', { 'data-path': `replica.${r.name}.zone` });
+    for (const z of c.options) zone.append(el('option', { value: z, text: z }));
+    zone.value = r.zone;
+    zone.addEventListener('change', () => {
+      const list = replicas.map((x, j) => (j === i ? Object.assign({}, x, { zone: zone.value }) : x));
+      update(list);
+    });
+    box.append(el('label', {}, `${r.name} zone`, zone));
+  });
 }
 
 function schedule() {

@@ -22,7 +22,8 @@ pub struct Control {
     /// The heading it goes under.
     pub group: &'static str,
     /// `select`, `duration`, `fraction`, `switch` (value or `null`),
-    /// `regions` (a list of region names).
+    /// `regions` (a list of region names), `replicas` (the list of
+    /// database nodes, whose replicas the page adds, removes and places).
     pub kind: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<String>,
@@ -104,21 +105,18 @@ pub fn controls(built: &Built) -> Value {
         .iter()
         .map(|z| z.name.clone())
         .collect();
-    if let Some(Value::Array(nodes)) = get(&v, &["database", "nodes"]) {
-        for (i, n) in nodes.iter().enumerate() {
-            if n.get("role").and_then(Value::as_str) == Some("replica") {
-                let name = n.get("name").and_then(Value::as_str).unwrap_or("replica");
-                let mut c = control(
-                    &format!("database.nodes[{i}].zone"),
-                    &format!("Replica {name}: zone"),
-                    "Replicas",
-                    "select",
-                    n.get("zone").cloned().unwrap_or(Value::Null),
-                );
-                c.options = zones.clone();
-                out.push(c);
-            }
-        }
+    if let Some(nodes @ Value::Array(_)) = get(&v, &["database", "nodes"]) {
+        // The whole list of nodes: the page adds, removes and places
+        // replicas, keeping the primary and the replicas it keeps as written.
+        let mut c = control(
+            "database.nodes",
+            "Replicas and their zones",
+            "Replicas",
+            "replicas",
+            nodes.clone(),
+        );
+        c.options = zones.clone();
+        out.push(c);
     }
     let mut fo = control(
         "failover.mode",

@@ -69,6 +69,33 @@ fn put(table: &mut Table, steps: &[Step], value: Option<&Value>) -> Option<()> {
             None => {
                 table.remove(k);
             }
+            Some(Value::Array(list))
+                if table.get(k).is_some_and(Item::is_array_of_tables)
+                    && list.iter().all(Value::is_object) =>
+            {
+                // `[[...]]` entries stay entries: the ones kept keep their
+                // comments, each key set in place; new ones are appended.
+                let old = table.get_mut(k)?.as_array_of_tables_mut()?;
+                let mut new = toml_edit::ArrayOfTables::new();
+                for (i, entry) in list.iter().enumerate() {
+                    let mut t = old.get(i).cloned().unwrap_or_default();
+                    let keys: Vec<String> = t.iter().map(|(k, _)| k.to_string()).collect();
+                    for key in keys {
+                        if entry.get(&key).is_none_or(Value::is_null) {
+                            t.remove(&key);
+                        }
+                    }
+                    for (key, x) in entry.as_object()? {
+                        put(
+                            &mut t,
+                            &[Step::Key(key.clone())],
+                            (!x.is_null()).then_some(x),
+                        )?;
+                    }
+                    new.push(t);
+                }
+                *old = new;
+            }
             Some(v) => {
                 let new = to_item(v)?;
                 // Keep the comment after a plain value.
