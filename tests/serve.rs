@@ -450,3 +450,43 @@ fn a_replica_added_in_another_region_exports_as_an_entry() {
     let topo: Value = serde_json::from_slice(&topo).unwrap();
     assert_eq!(topo["nodes"][2]["zone"], "us-west-2a");
 }
+
+#[test]
+fn simultaneous_requests_each_get_their_own_answer() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let bodies: Vec<(StatusCode, Vec<u8>)> = rt.block_on(async {
+        let app = serve::router(AppState::new(base()));
+        let mut handles = Vec::new();
+        for i in 0..6 {
+            let app = app.clone();
+            let mode = if i % 2 == 0 { "async" } else { "sync" };
+            let body = json!({"settings": {"replication.mode": mode}, "trials": 200, "seed": 1});
+            handles.push(tokio::spawn(async move {
+                let req = Request::builder()
+                    .method("POST")
+                    .uri("/api/simulate")
+                    .body(Body::from(serde_json::to_vec(&body).unwrap()))
+                    .unwrap();
+                let res = app.oneshot(req).await.unwrap();
+                let status = res.status();
+                let bytes = res.into_body().collect().await.unwrap().to_bytes();
+                (status, bytes.to_vec())
+            }));
+        }
+        let mut out = Vec::new();
+        for h in handles {
+            out.push(h.await.unwrap());
+        }
+        out
+    });
+    for (i, (status, body)) in bodies.iter().enumerate() {
+        assert_eq!(*status, StatusCode::OK);
+        // The same request gives the same bytes, whatever ran beside it.
+        assert_eq!(body, &bodies[i % 2].1);
+    }
+    assert_ne!(bodies[0].1, bodies[1].1);
+}
