@@ -35,6 +35,20 @@ pub fn serde_hint(message: &str) -> Option<String> {
     did_you_mean(typed, known).map(|k| format!("did you mean `{k}`?"))
 }
 
+/// For a validation message `unknown <kind> `x`` whose help lists the
+/// names it takes (`use automatic, manual or none`): the nearest of those
+/// names, as a sentence; `None` otherwise.
+pub fn unknown_name_hint(message: &str, help: &str) -> Option<String> {
+    const NOT_NAMES: &[&str] = &["use", "one", "of", "or", "and", "the", "a", "an"];
+    let rest = message.strip_prefix("unknown ")?;
+    let typed = rest.split('`').nth(1)?;
+    let names: Vec<&str> = help
+        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '.')))
+        .filter(|w| !w.is_empty() && !NOT_NAMES.contains(w))
+        .collect();
+    did_you_mean(typed, names).map(|k| format!("did you mean `{k}`?"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,6 +77,19 @@ mod tests {
             Some("did you mean `automatic`?")
         );
         assert_eq!(serde_hint("invalid type: string, expected u64"), None);
+        assert_eq!(
+            unknown_name_hint(
+                "unknown failover mode `automatc`",
+                "use automatic, manual or none"
+            )
+            .as_deref(),
+            Some("did you mean `automatic`?")
+        );
+        assert_eq!(
+            unknown_name_hint("unknown role `primery`", "use \"primary\" or \"replica\"")
+                .as_deref(),
+            Some("did you mean `primary`?")
+        );
         assert_eq!(serde_hint("unknown field `zzzzzz`, expected `name`"), None);
     }
 }
