@@ -392,3 +392,61 @@ fn errors_in_a_scenario_on_standard_input_name_stdin() {
         stderr_of(&o)
     );
 }
+
+#[test]
+fn standard_input_is_bounded_and_must_be_utf8() {
+    let big = "a".repeat(16 * 1024 * 1024 + 10);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("failsim"))
+        .args(["run", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // failsim may stop reading once past the limit: a broken pipe here is fine.
+    let _ = child.stdin.take().unwrap().write_all(big.as_bytes());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr_of(&o).contains("<stdin>: standard input holds more than 16 MiB"),
+        "{}",
+        stderr_of(&o)
+    );
+    let o = with_stdin(&["run", "-"], "\u{feff}");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr_of(&o));
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("failsim"))
+        .args(["run", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"\xff\xfe").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr_of(&o).contains("<stdin>: standard input is not valid UTF-8 text"),
+        "{}",
+        stderr_of(&o)
+    );
+}
+
+#[test]
+fn markdown_with_a_shard_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("out.md");
+    let part = dir.path().join("p.json");
+    let err = refused(&[
+        "run",
+        "--md",
+        md.to_str().unwrap(),
+        "--shard",
+        "0/2",
+        "--json",
+        part.to_str().unwrap(),
+    ]);
+    assert!(
+        err.contains("--markdown does not apply with --shard"),
+        "{err}"
+    );
+    assert!(!part.exists(), "refused before simulating");
+}
