@@ -250,7 +250,7 @@ fn without_a_terminal_or_columns_tables_are_80_wide() {
 
 #[test]
 fn the_progress_rate_is_whole_trials_a_second_grouped() {
-    assert_eq!(failsim::app::rate_text(12_875.9691), "12,876 trials/s");
+    assert_eq!(failsim::app::rate_text(12_875.969_1), "12,876 trials/s");
     assert_eq!(failsim::app::rate_text(f64::NAN), "0 trials/s");
 }
 

@@ -48,8 +48,11 @@ fn right(text: String) -> Cell {
 
 // ----- run -------------------------------------------------------------------
 
+/// How a number is written in a cell.
+type Formatter = fn(f64) -> String;
+
 /// The rows of the `run` table: a label and the summary it shows.
-fn run_rows(r: &RunResults) -> Vec<(String, &Summary, fn(f64) -> String)> {
+fn run_rows(r: &RunResults) -> Vec<(String, &Summary, Formatter)> {
     let m = &r.strategies[0].metrics;
     let noun = &r.write_noun;
     vec![
@@ -270,7 +273,10 @@ pub fn compare_table(r: &RunResults) -> String {
 // ----- sweep -----------------------------------------------------------------
 
 /// The value columns of the `sweep` table: a header and each cell.
-fn sweep_columns() -> Vec<(&'static str, fn(&StrategyResult) -> String)> {
+/// A strategy's cell in one column.
+type Column = fn(&StrategyResult) -> String;
+
+fn sweep_columns() -> Vec<(&'static str, Column)> {
     vec![
         ("P(data loss)", |s| pct_table(s.p_data_loss)),
         ("lost/yr", |s| format_grouped(s.lost_writes_per_year)),
