@@ -28,7 +28,11 @@ impl Printed {
 
     /// As Markdown: the title as a paragraph, the table, the notes.
     pub fn markdown(&self) -> String {
-        let mut out = format!("{}\n\n{}", self.title, layout::markdown(&self.grid));
+        let mut out = format!(
+            "{}\n\n{}",
+            self.title.trim_end(),
+            layout::markdown(&self.grid)
+        );
         if !self.notes.is_empty() {
             out.push('\n');
             for line in self.notes.lines() {
