@@ -372,6 +372,11 @@ fn a_scenario_is_read_from_standard_input_as_toml_or_json() {
         &json_text,
     );
     assert_eq!(forced.stdout, json.stdout);
+    let err = refused(&["run", "ecommerce", "--format", "json"]);
+    assert!(
+        err.contains("--format applies to a scenario read from standard input"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -30,6 +30,12 @@ pub fn load(arg: Option<&str>) -> Result<Loaded, ScenarioError> {
 pub fn load_as(arg: Option<&str>, format: Option<FormatArg>) -> Result<Loaded, ScenarioError> {
     let name = arg.unwrap_or(library::DEFAULT);
     let path = Path::new(name);
+    if format.is_some() && name != "-" {
+        return Err(ScenarioError::whole_file(
+            name,
+            "--format applies to a scenario read from standard input (`-`); a file's format is its extension's, a built-in's TOML",
+        ));
+    }
     let (text, format, label) = if name == "-" {
         let text = read_stdin()?;
         let format = match format {
