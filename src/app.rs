@@ -2,16 +2,17 @@
 //! module that touches standard output, standard error and the file system
 //! on the user's behalf.
 
-use crate::cli::{Cli, Command, Common, CompareArgs, MergeArgs, RunArgs, SweepArgs, ValidateArgs};
+use crate::cli::{
+    Cli, Command, Common, CompareArgs, Exports, MergeArgs, RunArgs, SweepArgs, ValidateArgs,
+};
 use crate::error::{Error, Result};
 use crate::knob::{self, parse_set, set_raw};
 use crate::library;
 use crate::montecarlo::{self, Arm};
 use crate::output;
+use crate::output::tables::Printed;
 use crate::results::{self, RunResults, SweepPoint, SweepResults};
-use crate::scenario::{
-    self, Format, RawScenario, Scenario, ScenarioError, validate::check_run_size,
-};
+use crate::scenario::{self, Format, Scenario, validate::check_run_size};
 use crate::shard;
 use crate::strategy;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -38,54 +39,15 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Explain(a) => cmd_explain(a),
         Command::Diagram(a) => cmd_diagram(a),
         Command::Serve(a) => cmd_serve(a),
+        Command::Completions(a) => extras::completions(a.shell),
+        Command::Man => extras::man(),
     }
 }
 
-/// A scenario as loaded: the file text (for error locations and `--set`),
-/// its raw and validated forms.
-pub struct Loaded {
-    pub label: String,
-    pub text: String,
-    pub format: Format,
-    pub raw: RawScenario,
-    pub scenario: Scenario,
-}
+mod extras;
+mod source;
 
-/// Loads a scenario named on the command line: a file path, or the name of
-/// a built-in scenario; `None` is the built-in default.
-pub fn load(arg: Option<&str>) -> Result<Loaded, ScenarioError> {
-    let name = arg.unwrap_or(library::DEFAULT);
-    let path = Path::new(name);
-    let (text, format, label) =
-        if path.exists() || Format::from_path(path).is_some() || name.contains('/') {
-            let (t, f) = scenario::read_file(path)?;
-            (t, f, path.display().to_string())
-        } else if let Some(t) = library::builtin(name) {
-            (
-                t.to_string(),
-                Format::Toml,
-                format!("scenarios/{name}.toml (built in)"),
-            )
-        } else {
-            let names: Vec<&str> = library::BUILTIN.iter().map(|(n, _)| *n).collect();
-            return Err(ScenarioError::whole_file(
-                name,
-                format!(
-                    "no such file, and no built-in scenario of that name (built in: {})",
-                    names.join(", ")
-                ),
-            ));
-        };
-    let raw = scenario::parse_raw(&text, &label, format)?;
-    let scenario = scenario::check(&raw, &text, &label, format)?;
-    Ok(Loaded {
-        label,
-        text,
-        format,
-        raw,
-        scenario,
-    })
-}
+pub use source::{Loaded, STDIN_LABEL, load, load_as};
 
 /// The most worker threads `--threads` accepts: each costs a stack and
 /// per-thread buffers (about 240 KB), and more than the machine's cores
@@ -158,13 +120,31 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    // `wide_bar` takes what the line leaves of the terminal's width, so the
+    // line never wraps; the rate is whole trials a second, grouped.
     pb.set_style(
         ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} trials ({per_sec}, ETA {eta})",
+            "{spinner} {elapsed} {wide_bar} {human_pos}/{human_len} trials, {rate}, ETA {eta}",
         )
-        .expect("valid template"),
+        .expect("valid template")
+        .with_key(
+            "rate",
+            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = w.write_str(&rate_text(s.per_sec()));
+            },
+        ),
     );
     pb
+}
+
+/// A progress bar's rate: `12,876 trials/s`.
+pub fn rate_text(per_sec: f64) -> String {
+    let whole = if per_sec.is_finite() && per_sec > 0.0 {
+        per_sec.round() as u64
+    } else {
+        0
+    };
+    format!("{} trials/s", crate::format::format_count(whole))
 }
 
 pub use crate::shard::{PARTIAL_KIND, Partial};
@@ -174,7 +154,8 @@ fn simulate(
     loaded: &Loaded,
     arms: &[Arm],
     common: &Common,
-    table: fn(&RunResults) -> String,
+    exports: &Exports,
+    printed: fn(&RunResults) -> Printed,
 ) -> Result<Option<RunResults>> {
     let sc = &loaded.scenario;
     let (range, shard) = shard_range(common.shard.as_deref(), sc.trials)?;
@@ -224,21 +205,63 @@ fn simulate(
     if let Some(path) = &common.json {
         output::write_atomic(path, &output::to_json(&r))?;
     }
-    let json_on_stdout = output::is_stdout(common.json.as_deref());
-    if !common.quiet && !json_on_stdout {
-        output::print(&table(&r))?;
+    let table = printed(&r);
+    if let Some(p) = &exports.csv {
+        output::write_atomic(p, output::csv(&r).as_bytes())?;
+    }
+    if let Some(p) = &exports.markdown {
+        output::write_atomic(p, table.markdown().as_bytes())?;
+    }
+    if !common.quiet && !data_on_stdout(common, exports) {
+        output::print(&table.text(output::layout::width()))?;
     }
     Ok(Some(r))
 }
 
+/// Whether an output flag sends data to standard output: then no table is
+/// printed there, so what arrives is the data alone.
+fn data_on_stdout(common: &Common, exports: &Exports) -> bool {
+    [&common.json, &exports.csv, &exports.markdown]
+        .iter()
+        .any(|p| output::is_stdout(p.as_deref()))
+}
+
+/// Refuses, before any work, exports that cannot be written, that go to
+/// one place twice, or that a shard cannot give.
+fn check_exports(common: &Common, exports: &Exports) -> Result<()> {
+    for (flag, p) in [("--csv", &exports.csv), ("--markdown", &exports.markdown)] {
+        if let Some(p) = p {
+            output::check_writable(p)?;
+            if common.shard.is_some() {
+                return Err(user(format!(
+                    "{flag} does not apply with --shard: a shard writes partial results as JSON; merge them with `failsim merge --json`"
+                )));
+            }
+        }
+    }
+    output::check_distinct(&[
+        ("--json", common.json.as_deref()),
+        ("--csv", exports.csv.as_deref()),
+        ("--markdown", exports.markdown.as_deref()),
+    ])?;
+    Ok(())
+}
+
 fn cmd_run(a: RunArgs) -> Result<()> {
-    let mut loaded = load(a.scenario.as_deref())?;
+    let mut loaded = load_as(a.scenario.as_deref(), a.common.format)?;
     apply_common(&mut loaded.scenario, &a.common)?;
+    check_exports(&a.common, &a.exports)?;
     let arms = vec![Arm {
         name: strategy::own_name(&loaded.scenario),
         scenario: loaded.scenario.clone(),
     }];
-    simulate(&loaded, &arms, &a.common, output::run_table)?;
+    simulate(
+        &loaded,
+        &arms,
+        &a.common,
+        &a.exports,
+        output::tables::run_printed,
+    )?;
     Ok(())
 }
 
@@ -262,7 +285,7 @@ pub fn arms_for(sc: &Scenario, names: &[String]) -> Result<Vec<Arm>> {
 }
 
 fn cmd_compare(a: CompareArgs) -> Result<()> {
-    let mut loaded = load(a.scenario.as_deref())?;
+    let mut loaded = load_as(a.scenario.as_deref(), a.common.format)?;
     apply_common(&mut loaded.scenario, &a.common)?;
     let names: Vec<String> = a.strategies.clone().unwrap_or_else(|| {
         strategy::DEFAULT_SET
@@ -271,29 +294,14 @@ fn cmd_compare(a: CompareArgs) -> Result<()> {
             .collect()
     });
     let arms = arms_for(&loaded.scenario, &names)?;
-    if let Some(p) = &a.csv {
-        output::check_writable(p)?;
-        if a.common.shard.is_some() {
-            return Err(user(
-                "--csv does not apply with --shard: a shard writes partial results as JSON; merge them with `failsim merge --json`",
-            ));
-        }
-    }
-    output::check_distinct(&[
-        ("--json", a.common.json.as_deref()),
-        ("--csv", a.csv.as_deref()),
-    ])?;
-    // CSV on standard output is data: the table would corrupt it.
-    let csv_on_stdout = output::is_stdout(a.csv.as_deref());
-    let table: fn(&RunResults) -> String = if csv_on_stdout {
-        |_| String::new()
-    } else {
-        output::compare_table
-    };
-    let r = simulate(&loaded, &arms, &a.common, table)?;
-    if let (Some(r), Some(p)) = (r, &a.csv) {
-        output::write_atomic(p, output::csv(&r).as_bytes())?;
-    }
+    check_exports(&a.common, &a.exports)?;
+    simulate(
+        &loaded,
+        &arms,
+        &a.common,
+        &a.exports,
+        output::tables::compare_printed,
+    )?;
     Ok(())
 }
 
@@ -408,10 +416,11 @@ fn cmd_validate(a: ValidateArgs) -> Result<()> {
 // ----- sweep ---------------------------------------------------------------
 
 fn cmd_sweep(a: SweepArgs) -> Result<()> {
-    let loaded = load(Some(&a.scenario))?;
+    let loaded = load_as(Some(&a.scenario), a.common.format)?;
     if a.common.shard.is_some() {
         return Err(user("--shard applies to run and compare, not sweep"));
     }
+    check_exports(&a.common, &a.exports)?;
     if let Some(dir) = &a.out {
         crate::report::check_out_dir(dir)?;
         check_outside(a.common.json.as_deref(), dir)?;
@@ -481,13 +490,15 @@ fn cmd_sweep(a: SweepArgs) -> Result<()> {
     if let Some(p) = &a.common.json {
         output::write_atomic(p, &output::to_json(&r))?;
     }
-    if !a.common.quiet
-        && a.common
-            .json
-            .as_deref()
-            .is_none_or(|p| p.as_os_str() != "-")
-    {
-        output::print(&output::sweep_table(&r))?;
+    let table = output::tables::sweep_printed(&r);
+    if let Some(p) = &a.exports.csv {
+        output::write_atomic(p, output::sweep_csv(&r).as_bytes())?;
+    }
+    if let Some(p) = &a.exports.markdown {
+        output::write_atomic(p, table.markdown().as_bytes())?;
+    }
+    if !a.common.quiet && !data_on_stdout(&a.common, &a.exports) {
+        output::print(&table.text(output::layout::width()))?;
     }
     if let Some(dir) = &a.out {
         write_sweep_report(&a, &loaded, &r, dir)?;
@@ -545,7 +556,7 @@ fn cmd_report(a: crate::cli::ReportArgs) -> Result<()> {
             "--shard applies to run and compare; a report needs every trial in one run",
         ));
     }
-    let mut loaded = load(a.scenario.as_deref())?;
+    let mut loaded = load_as(a.scenario.as_deref(), a.common.format)?;
     apply_common(&mut loaded.scenario, &a.common)?;
     let names: Vec<String> = a.strategies.clone().unwrap_or_else(|| {
         strategy::DEFAULT_SET
@@ -588,11 +599,13 @@ fn cmd_report(a: crate::cli::ReportArgs) -> Result<()> {
         for f in &report.glance {
             output::print(&format!("{}\n", f.text))?;
         }
-        output::print(&format!(
+        // On standard error, as every "written to": standard output
+        // carries results only.
+        output::eprint(&format!(
             "report written to {} ({} files: report.html, report.md, results.json and the charts)\n",
             dir.display(),
             report.files.len()
-        ))?;
+        ));
     }
     Ok(())
 }
@@ -620,10 +633,10 @@ fn write_sweep_report(a: &SweepArgs, loaded: &Loaded, r: &SweepResults, dir: &Pa
     crate::report::write_dir(dir, &files)?;
     let json_on_stdout = output::is_stdout(a.common.json.as_deref());
     if !a.common.quiet && !json_on_stdout {
-        output::print(&format!(
+        output::eprint(&format!(
             "sweep charts and report written to {}\n",
             dir.display()
-        ))?;
+        ));
     }
     Ok(())
 }

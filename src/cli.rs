@@ -1,7 +1,7 @@
 //! The command line: clap definitions only. Nothing here runs a
 //! simulation; [`crate::app`] turns these into work.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
@@ -12,6 +12,8 @@ Examples:
   failsim sweep scenarios/ecommerce.toml --set replication.lag=100ms,1s,10s
   failsim report --trials 1000             charts and a report in reports/ecommerce/
   failsim validate scenarios/*.toml
+  cat my.toml | failsim run -              a scenario on standard input
+  failsim completions bash > ~/.local/share/bash-completion/completions/failsim
 
 Exit status: 0 success, 1 internal error, 2 invalid input (scenario or arguments).";
 
@@ -54,6 +56,40 @@ pub enum Command {
     Diagram(DiagramArgs),
     /// A live playground in the browser: move a knob, see what it changes.
     Serve(ServeArgs),
+    /// Print a shell completion script (bash, zsh, fish or powershell) to standard output.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to standard output: `failsim man | man -l -`.
+    Man,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Install (one of):
+  failsim completions bash > ~/.local/share/bash-completion/completions/failsim
+  failsim completions zsh > ~/.zfunc/_failsim      (with fpath+=~/.zfunc before compinit)
+  failsim completions fish > ~/.config/fish/completions/failsim.fish
+  failsim completions powershell >> $PROFILE")]
+pub struct CompletionsArgs {
+    /// The shell to write the script for.
+    pub shell: clap_complete::Shell,
+}
+
+/// The format of a scenario read from standard input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Toml,
+    Json,
+}
+
+/// The table of results written to files, beside the terminal's.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Exports {
+    /// Also write one CSV row per strategy and metric to PATH (`-` for standard output).
+    #[arg(long, value_name = "PATH")]
+    pub csv: Option<PathBuf>,
+    /// Also write the table as Markdown to PATH (`-` for standard output).
+    #[arg(long, visible_alias = "md", value_name = "PATH")]
+    pub markdown: Option<PathBuf>,
 }
 
 /// Flags every simulating command shares.
@@ -78,28 +114,32 @@ pub struct Common {
     /// No progress bar and no table.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Format of a scenario read from standard input (`-`); default: JSON if it starts with `{`, else TOML.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
 }
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Scenario file (.toml or .json) or built-in name; default: the built-in e-commerce shop.
+    /// Scenario file (.toml or .json), `-` for standard input, or built-in name; default: the built-in e-commerce shop.
     pub scenario: Option<String>,
+    #[command(flatten)]
+    pub exports: Exports,
     #[command(flatten)]
     pub common: Common,
 }
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// Scenario file (.toml or .json) or built-in name; default: the built-in e-commerce shop.
+    /// Scenario file (.toml or .json), `-` for standard input, or built-in name; default: the built-in e-commerce shop.
     pub scenario: Option<String>,
     /// Comma-separated strategies (default: none,backup-only,async,semi-sync,sync,delayed,async+backup).
     /// Bases: none, backup-only, async, semi-sync, sync, delayed; modifiers: +backup, +pitr, +delayed;
     /// presets: backup-and-restore, pilot-light, warm-standby, hot-standby, active-active.
     #[arg(long, value_delimiter = ',')]
     pub strategies: Option<Vec<String>>,
-    /// Also write one CSV row per strategy and metric to PATH (`-` for standard output).
-    #[arg(long, value_name = "PATH")]
-    pub csv: Option<PathBuf>,
+    #[command(flatten)]
+    pub exports: Exports,
     #[command(flatten)]
     pub common: Common,
 }
@@ -109,7 +149,7 @@ pub struct CompareArgs {
 #[derive(Debug, Args)]
 #[command(mut_arg("shard", |a| a.hide(true)))]
 pub struct SweepArgs {
-    /// Scenario file (.toml or .json) or built-in name.
+    /// Scenario file (.toml or .json), `-` for standard input, or built-in name.
     pub scenario: String,
     /// A field path and the values to try, e.g. replication.lag=100ms,1s,10s. Repeat for a grid.
     #[arg(long = "set", value_name = "PATH=V1,V2,...", required = true)]
@@ -120,6 +160,8 @@ pub struct SweepArgs {
     /// Also write charts of each metric against each knob, and a report, into the folder DIR.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub exports: Exports,
     #[command(flatten)]
     pub common: Common,
 }
@@ -174,7 +216,7 @@ Examples:
   failsim explain --strategy sync                  the same year with a sync replica
   failsim explain scenarios/ecommerce.toml --trial 7 --json story.json")]
 pub struct ExplainArgs {
-    /// Scenario file (.toml or .json) or built-in name; default: the built-in e-commerce shop.
+    /// Scenario file (.toml or .json), `-` for standard input, or built-in name; default: the built-in e-commerce shop.
     pub scenario: Option<String>,
     /// The trial to tell (default: the most eventful of the scenario's trials).
     #[arg(long, value_name = "K")]
@@ -199,7 +241,7 @@ Examples:
   failsim diagram                                  the e-commerce shop as written
   failsim diagram --strategy hot-standby --out hot-standby.md")]
 pub struct DiagramArgs {
-    /// Scenario file (.toml or .json) or built-in name; default: the built-in e-commerce shop.
+    /// Scenario file (.toml or .json), `-` for standard input, or built-in name; default: the built-in e-commerce shop.
     pub scenario: Option<String>,
     /// Draw the scenario under this strategy (default: the scenario as written).
     #[arg(long, value_name = "S")]
@@ -216,7 +258,7 @@ pub struct DiagramArgs {
 #[derive(Debug, Args)]
 #[command(mut_arg("shard", |a| a.hide(true)))]
 pub struct ReportArgs {
-    /// Scenario file (.toml or .json) or built-in name; default: the built-in e-commerce shop.
+    /// Scenario file (.toml or .json), `-` for standard input, or built-in name; default: the built-in e-commerce shop.
     pub scenario: Option<String>,
     /// Comma-separated strategies, as for `compare` (default: none,backup-only,async,semi-sync,sync,delayed,async+backup).
     #[arg(long, value_delimiter = ',')]

@@ -92,7 +92,10 @@ fn check_fields(path: &str, steps: &[Step]) -> Result<()> {
             // The path serde reports ends at the unknown key itself.
             let full = e.path().to_string();
             let at = full.rsplit_once('.').map_or("", |(parent, _)| parent);
-            let inner = e.inner().to_string();
+            let mut inner = e.inner().to_string();
+            if let Some(hint) = crate::suggest::serde_hint(&inner) {
+                inner = format!("{inner}; {hint}");
+            }
             Err(user(if at.is_empty() {
                 format!("--set {}: {inner}", shown(path))
             } else {

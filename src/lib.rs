@@ -22,6 +22,7 @@ pub mod shard;
 pub mod sim;
 pub mod stats;
 pub mod strategy;
+pub mod suggest;
 pub mod units;
 
 pub use error::Error;

@@ -132,14 +132,15 @@ pub fn parse_raw(text: &str, file: &str, format: Format) -> Result<RawScenario, 
             let raw: RawScenario = serde_path_to_error::deserialize(&mut de).map_err(|e| {
                 let path = e.path().to_string();
                 let inner = e.inner();
+                let message = strip_json_position(&inner.to_string());
                 ScenarioError {
                     file: file.to_string(),
                     problems: vec![Located {
                         path: if path == "." { String::new() } else { path },
                         line: Some(inner.line()),
                         column: Some(inner.column()),
-                        message: strip_json_position(&inner.to_string()),
-                        help: None,
+                        help: crate::suggest::serde_hint(&message),
+                        message,
                     }],
                 }
             })?;
@@ -223,8 +224,8 @@ fn toml_error(text: &str, file: &str, path: String, e: &toml::de::Error) -> Scen
             path,
             line,
             column,
+            help: crate::suggest::serde_hint(&message),
             message,
-            help: None,
         }],
     }
 }

@@ -227,12 +227,44 @@ pub fn apply(sc: &Scenario, name: &str) -> Result<Scenario, StrategyError> {
     Ok(out)
 }
 
+/// The modifiers a strategy name may end in, after `+`.
+const MODIFIERS: &[&str] = &[
+    "backup",
+    "pitr",
+    "delayed",
+    "pre-migration-backup",
+    "rollback",
+];
+
 fn unknown(name: &str) -> StrategyError {
     let names: Vec<&str> = CATALOG.iter().map(|(n, _)| *n).collect();
     StrategyError(format!(
-        "unknown strategy `{name}`: use one of {}, optionally followed by +backup, +pitr, +delayed, +pre-migration-backup or +rollback (e.g. async+backup)",
+        "unknown strategy `{name}`: {}use one of {}, optionally followed by +backup, +pitr, +delayed, +pre-migration-backup or +rollback (e.g. async+backup)",
+        nearest_strategy(name, &names)
+            .map(|n| format!("did you mean `{n}`? "))
+            .unwrap_or_default(),
         names.join(", ")
     ))
+}
+
+/// The strategy name nearest to a mistyped one: its base and each of its
+/// modifiers corrected on their own (`asycn+bakup` -> `async+backup`).
+fn nearest_strategy(name: &str, bases: &[&str]) -> Option<String> {
+    let mut parts = name.split('+').map(str::trim);
+    let base = parts.next()?;
+    let fix = |typed: &str, known: &[&str]| -> Option<String> {
+        if known.contains(&typed) {
+            Some(typed.to_string())
+        } else {
+            crate::suggest::did_you_mean(typed, known.iter().copied()).map(str::to_string)
+        }
+    };
+    let mut out = fix(base, bases)?;
+    for m in parts {
+        out.push('+');
+        out.push_str(&fix(m, MODIFIERS)?);
+    }
+    (out != name).then_some(out)
 }
 
 fn keep_primary_only(sc: &mut Scenario) {

@@ -102,10 +102,16 @@ impl Checker {
         message: impl Into<String>,
         help: impl Into<String>,
     ) {
+        let (message, mut help) = (message.into(), help.into());
+        // An unknown name: the nearest of the names the help lists, on a
+        // help line of its own.
+        if let Some(hint) = crate::suggest::unknown_name_hint(&message, &help) {
+            help = format!("{help}\n{hint}");
+        }
         self.problems.push(Problem {
             path: path.into(),
-            message: message.into(),
-            help: Some(help.into()),
+            message,
+            help: Some(help),
         });
     }
 
